@@ -1,0 +1,68 @@
+# Every target sets itself up: it creates or updates .venv from the pins when needed.
+# Needs only python3 (3.11 or newer), make and git; npm is used for the self-hosted MathJax.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CONSTRAINTS := requirements/constraints.txt
+# MNIST: ../shared/data/mnist when it exists, otherwise the loader's own search order.
+MNIST_DIR ?= $(wildcard ../shared/data/mnist)
+export DLBASICS_MNIST_DIR ?= $(abspath $(MNIST_DIR))
+export NO_MKDOCS_2_WARNING := 1
+export MPLBACKEND := Agg
+
+.PHONY: help venv serve build build-clean test lint format bench bench-cnn lock clean
+
+help:
+	@echo "make serve   serve the site at http://127.0.0.1:8000 (executed pages are cached)"
+	@echo "make test    lint, unit tests, real-MNIST tests, strict site build, browser tests"
+	@echo "make build   build the site into site/ (clean: every page executed)"
+	@echo "make bench   NumPy trainer vs Keras vs the BLAS floor"
+	@echo "make bench-cnn  our CNN vs the keras-io convnet, time to 99% test accuracy"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[keras,docs,dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lock: ## re-pin: install the newest allowed versions into a scratch venv and write the constraints
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e '.[keras,docs,dev]'
+	{ echo "# Pinned versions of every Python package the project installs (pip constraints)."; \
+	  echo "# Regenerate with: make lock"; \
+	  .lock-venv/bin/pip freeze --exclude-editable | grep -v -i '^dlbasics'; } > $(CONSTRAINTS)
+	rm -rf .lock-venv
+
+serve: $(STAMP) node_modules/.installed
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP) node_modules/.installed
+	DLBASICS_DOCS_CACHE=0 $(BIN)/mkdocs build --strict --clean
+
+lint: $(STAMP) node_modules/.installed
+	$(BIN)/ruff format --check dlbasics tests scripts
+	$(BIN)/ruff check dlbasics tests scripts
+
+format: $(STAMP)
+	$(BIN)/ruff format dlbasics tests scripts
+	$(BIN)/ruff check --fix dlbasics tests scripts
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m dlbasics bench
+
+bench-cnn: $(STAMP)
+	$(BIN)/python -m dlbasics bench --cnn
+
+clean:
+	rm -rf site .cache .pytest_cache artifacts

@@ -1,0 +1,78 @@
+"""Input checks shared by the package: clear ``ValueError``/``TypeError`` messages, never ``assert``.
+
+Every message names the parameter, the rule it broke and what was received, e.g.
+``X must be 2-D (n_samples, n_features), got shape (784,)``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def as_float_array(name: str, value, *, ndim: int | None = None, shape_hint: str = "",
+                   dtype=np.float64, allow_nonfinite: bool = False) -> np.ndarray:
+    """Return ``value`` as a float array (a copy if the dtype changes), checked for rank and finiteness."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
+    array = np.asarray(value)
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.bool_)
+    ):
+        raise TypeError(f"{name} must be an array of numbers, got dtype {array.dtype}")
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise TypeError(f"{name} must be real-valued, got dtype {array.dtype}")
+    if ndim is not None and array.ndim != ndim:
+        hint = f" {shape_hint}" if shape_hint else ""
+        raise ValueError(f"{name} must be {ndim}-D{hint}, got shape {array.shape}")
+    array = array.astype(dtype, copy=False)
+    if not allow_nonfinite and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must contain only finite values, got NaN or infinity")
+    return array
+
+
+def check_same_rows(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
+    """Raise if two sample-major arrays disagree on n_samples."""
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same number of samples (rows), "
+            f"got {a.shape[0]} and {b.shape[0]}"
+        )
+
+
+def check_positive_int(name: str, value, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_positive_float(name: str, value, *, allow_zero: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        rule = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be a finite number {rule}, got {value}")
+    return value
+
+
+def check_choice(name: str, value, choices) -> str:
+    """Raise if ``value`` is not one of ``choices``; the message lists them."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r}")
+    if value not in choices:
+        options = ", ".join(repr(c) for c in sorted(choices))
+        raise ValueError(f"unknown {name} {value!r}; choose one of {options}")
+    return value
+
+
+def as_generator(seed) -> np.random.Generator:
+    """Accept ``None``, an int seed or a ``numpy.random.Generator`` (randomness stays local)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
+        return np.random.default_rng(seed)
+    raise TypeError(f"seed must be None, an int or a numpy.random.Generator, got {type(seed).__name__}")

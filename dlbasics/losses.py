@@ -1,0 +1,85 @@
+"""Losses: mean squared error (the lecture's cost) and cross-entropy, each with its gradient.
+
+Shapes: ``y_pred`` and ``y_true`` are ``(n_samples, n_outputs)``; ``y_true`` is one-hot for
+cross-entropy. Losses are averaged over samples, so their gradients carry a ``1/n_samples``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_float_array
+
+# Probabilities are clipped to [EPSILON, 1] before log(); Keras uses the same 1e-7.
+EPSILON = 1e-7
+
+
+def _pair(y_pred, y_true):
+    y_pred = as_float_array("y_pred", y_pred, dtype=np.result_type(y_pred, np.float32))
+    y_true = as_float_array("y_true", y_true, dtype=y_pred.dtype)
+    if y_pred.shape != y_true.shape:
+        raise ValueError(
+            f"y_pred and y_true must have the same shape, got {y_pred.shape} and {y_true.shape}"
+        )
+    if y_pred.ndim == 0 or y_pred.shape[0] == 0:
+        raise ValueError(f"y_pred must hold at least one sample, got shape {y_pred.shape}")
+    return y_pred, y_true
+
+
+def mean_squared_error(y_pred, y_true) -> float:
+    """The lecture's cost, sum((H(x) - y)^2) / m, averaged over every output as Keras does."""
+    y_pred, y_true = _pair(y_pred, y_true)
+    return float(np.mean((y_pred - y_true) ** 2))
+
+
+def mean_squared_error_gradient(y_pred, y_true):
+    """d(MSE)/d(y_pred) = 2 (y_pred - y_true) / (number of entries)."""
+    y_pred, y_true = _pair(y_pred, y_true)
+    return 2.0 * (y_pred - y_true) / y_pred.size
+
+
+def cross_entropy(p, y_true) -> float:
+    """-sum(y log p) / n_samples for probabilities ``p`` (rows sum to 1) and one-hot ``y_true``.
+
+    ``p`` is clipped to [1e-7, 1] so that p = 0 gives a large finite loss instead of infinity.
+    """
+    p, y_true = _pair(p, y_true)
+    if p.ndim != 2:
+        raise ValueError(f"p must be 2-D (n_samples, n_classes), got shape {p.shape}")
+    if np.any(p < 0) or np.any(p > 1):
+        raise ValueError("p must hold probabilities in [0, 1]; did you pass logits? "
+                         "use cross_entropy_from_logits for those")
+    return float(-np.sum(y_true * np.log(np.clip(p, EPSILON, 1.0))) / p.shape[0])
+
+
+def cross_entropy_gradient(p, y_true):
+    """d(cross-entropy)/dp = -y / p / n_samples (with the same clipping as the loss)."""
+    p, y_true = _pair(p, y_true)
+    return -y_true / np.clip(p, EPSILON, 1.0) / p.shape[0]
+
+
+def log_softmax(z):
+    """log(softmax(z)) row by row as z - max - log(sum(exp(z - max))): finite even at logits +-1000."""
+    z = np.asarray(z)
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+
+
+def cross_entropy_from_logits(z, y_true) -> float:
+    """Cross-entropy of softmax(z) computed through log-softmax, exact even for huge logits."""
+    z, y_true = _pair(z, y_true)
+    if z.ndim != 2:
+        raise ValueError(f"z must be 2-D (n_samples, n_classes), got shape {z.shape}")
+    return float(-np.sum(y_true * log_softmax(z)) / z.shape[0])
+
+
+def softmax_cross_entropy_gradient(p, y_true):
+    """The fused gradient of cross-entropy after softmax, with respect to the logits: (p - y) / n.
+
+    The 1/p of the loss and the p(1-p) of softmax cancel, which is both simpler and more stable.
+    """
+    p, y_true = _pair(p, y_true)
+    return (p - y_true) / p.shape[0]
+
+
+LOSSES = ("mse", "cross_entropy")
