@@ -15,7 +15,9 @@ EPSILON = 1e-7
 
 
 def _pair(y_pred, y_true):
-    y_pred = as_float_array("y_pred", y_pred, dtype=np.result_type(y_pred, np.float32))
+    # float32 stays float32 (as in training); everything else is computed in float64
+    dtype = np.float32 if getattr(y_pred, "dtype", None) == np.float32 else np.float64
+    y_pred = as_float_array("y_pred", y_pred, dtype=dtype)
     y_true = as_float_array("y_true", y_true, dtype=y_pred.dtype)
     if y_pred.shape != y_true.shape:
         raise ValueError(

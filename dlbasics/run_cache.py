@@ -1,0 +1,113 @@
+"""Remember the result of a slow training run on disk, so pages that show it do not retrain.
+
+``memoize(name, arguments, compute, cache_dir=...)`` returns ``compute()``'s JSON-able dict and
+stores it as ``<cache_dir>/<name>-<key>.json``. The key is the SHA-256 of
+
+- ``name`` and ``arguments`` (NumPy arrays enter by dtype, shape and the SHA-256 of their bytes),
+- every ``dlbasics/*.py`` source file, so any change to the package invalidates every entry,
+- the installed versions of Python, NumPy, Keras and TensorFlow.
+
+Only results are stored (history, evaluation, timing), never a model. The cache directory is the
+``cache_dir`` argument, else the environment variable ``DLBASICS_RUN_CACHE``; unset or empty
+means no caching: ``compute()`` runs every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+ENV_VAR = "DLBASICS_RUN_CACHE"
+PACKAGE_DIR = Path(__file__).resolve().parent
+VERSIONED = ("numpy", "keras", "tensorflow", "tensorflow-cpu")
+
+
+def resolve_cache_dir(cache_dir=None) -> Path | None:
+    """``cache_dir`` as a Path; None reads ``DLBASICS_RUN_CACHE``; False or "" turns caching off."""
+    if cache_dir is None:
+        cache_dir = os.environ.get(ENV_VAR, "")
+    if cache_dir is False or cache_dir == "":
+        return None
+    if not isinstance(cache_dir, (str, os.PathLike)):
+        raise TypeError(f"cache_dir must be a path, None or False, got {type(cache_dir).__name__}")
+    return Path(cache_dir).expanduser()
+
+
+def source_fingerprint() -> str:
+    """SHA-256 over the names and bytes of every ``dlbasics/*.py`` file."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in VERSIONED:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return versions
+
+
+def describe(value):
+    """A JSON-able stand-in for ``value``: arrays become dtype, shape and SHA-256 of their bytes."""
+    if isinstance(value, np.ndarray):
+        array = np.ascontiguousarray(value)
+        return {"array": hashlib.sha256(array.tobytes()).hexdigest(), "dtype": str(array.dtype),
+                "shape": list(array.shape)}
+    if isinstance(value, (list, tuple)):
+        return [describe(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): describe(v) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    raise TypeError(f"cannot use a {type(value).__name__} in a run-cache key")
+
+
+def cache_key(name: str, arguments: dict) -> str:
+    """The SHA-256 that names a run: its function, its arguments, the package source, versions."""
+    payload = {"name": name, "arguments": describe(arguments), "source": source_fingerprint(),
+               "versions": _versions()}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def memoize(name: str, arguments: dict, compute: Callable[[], dict], *,
+            cache_dir=None) -> tuple[dict, bool]:
+    """``(result, from_cache)``: the stored result for this key, or ``compute()``'s, then stored.
+
+    A missing or unreadable entry is recomputed and rewritten (written to a temporary file, then
+    renamed, so a reader never sees half a file).
+    """
+    directory = resolve_cache_dir(cache_dir)
+    if directory is None:
+        return compute(), False
+    key = cache_key(name, arguments)
+    path = directory / f"{name}-{key[:20]}.json"
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        if entry.get("key") == key:
+            return entry["result"], True
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass  # missing or damaged: compute afresh
+    result = compute()
+    directory.mkdir(parents=True, exist_ok=True)
+    entry = {"key": key, "name": name, "arguments": describe(arguments), "result": result}
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, suffix=".tmp",
+                                     delete=False) as tmp:
+        json.dump(entry, tmp, indent=1)
+    os.replace(tmp.name, path)
+    return result, False

