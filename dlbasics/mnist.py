@@ -111,7 +111,9 @@ def _idx_header(shape) -> bytes:
 def _parse_idx(data: bytes, path) -> np.ndarray:
     """Check magic, dimensions and size of an IDX file's content; return the array (a copy)."""
     if len(data) < 4:
-        raise _error(MNISTDataError, f"{path} is truncated: {len(data)} bytes, too short for an IDX header")
+        raise _error(
+            MNISTDataError, f"{path} is truncated: {len(data)} bytes, too short for an IDX header"
+        )
     magic = int.from_bytes(data[:4], "big")
     ndim = data[3]
     if data[:2] != b"\x00\x00" or data[2] != IDX_UBYTE or ndim == 0:
@@ -123,7 +125,7 @@ def _parse_idx(data: bytes, path) -> np.ndarray:
     header_size = 4 + 4 * ndim
     if len(data) < header_size:
         raise _error(MNISTDataError, f"{path} is truncated inside its header ({len(data)} bytes)")
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     expected = math.prod(shape)
     found = len(data) - header_size
     if found != expected:

@@ -81,7 +81,8 @@ def prepare_data(data, validation: str = "test"):
         return (X_train, Y_train), (X_test, Y_test), (X_test, Y_test)
     if X_train.shape[0] <= N_HOLDOUT:
         raise ValueError(
-            f"validation='holdout' needs more than {N_HOLDOUT} training images, got {X_train.shape[0]}"
+            f"validation='holdout' needs more than {N_HOLDOUT} training images, "
+            f"got {X_train.shape[0]}"
         )
     split = X_train.shape[0] - N_HOLDOUT
     return (
@@ -95,8 +96,9 @@ def _number(value) -> str:
     return "-" if value is None else f"{value:.4f}"
 
 
-def comparison_rows(runs: dict, reference: dict | None = None,
-                    reference_label: str = "reference") -> list[list[str]]:
+def comparison_rows(
+    runs: dict, reference: dict | None = None, reference_label: str = "reference"
+) -> list[list[str]]:
     """Rows (header first) of a table: one column per run, plus an optional reference column.
 
     ``runs`` maps a column label to a result with ``history``, ``test_loss``, ``test_accuracy``,
@@ -111,15 +113,23 @@ def comparison_rows(runs: dict, reference: dict | None = None,
         rows.append([name, *([ref] if reference else []), *values])
 
     for metric in METRICS:
-        values = [_number(run.history[metric][-1]) if run.history.get(metric) else "-"
-                  for run in runs.values()]
+        values = [
+            _number(run.history[metric][-1]) if run.history.get(metric) else "-"
+            for run in runs.values()
+        ]
         row(metric, _number(reference.get(metric)), values)
     for metric in ("test_loss", "test_accuracy"):
-        row(metric, _number(reference.get(metric)),
-            [_number(getattr(run, metric)) for run in runs.values()])
+        row(
+            metric,
+            _number(reference.get(metric)),
+            [_number(getattr(run, metric)) for run in runs.values()],
+        )
     row("fit seconds", "-", [f"{run.fit_seconds:.1f}" for run in runs.values()])
-    row("epochs", str(reference.get("epochs", "-")),
-        [str(len(run.history.get("loss", []))) for run in runs.values()])
+    row(
+        "epochs",
+        str(reference.get("epochs", "-")),
+        [str(len(run.history.get("loss", []))) for run in runs.values()],
+    )
     return rows
 
 
@@ -127,14 +137,18 @@ def format_table(rows, *, markdown: bool = False) -> str:
     """Render rows (header first) as aligned plain text, or as a Markdown table."""
     rows = [[str(cell) for cell in row] for row in rows]
     if markdown:
-        lines = ["| " + " | ".join(rows[0]) + " |",
-                 "|" + "|".join("---" if i == 0 else "---:" for i in range(len(rows[0]))) + "|"]
+        lines = [
+            "| " + " | ".join(rows[0]) + " |",
+            "|" + "|".join("---" if i == 0 else "---:" for i in range(len(rows[0]))) + "|",
+        ]
         lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
         return "\n".join(lines)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
         lines.append("  ".join(cells).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -63,8 +63,11 @@ def describe(value):
     """A JSON-able stand-in for ``value``: arrays become dtype, shape and SHA-256 of their bytes."""
     if isinstance(value, np.ndarray):
         array = np.ascontiguousarray(value)
-        return {"array": hashlib.sha256(array.tobytes()).hexdigest(), "dtype": str(array.dtype),
-                "shape": list(array.shape)}
+        return {
+            "array": hashlib.sha256(array.tobytes()).hexdigest(),
+            "dtype": str(array.dtype),
+            "shape": list(array.shape),
+        }
     if isinstance(value, (list, tuple)):
         return [describe(v) for v in value]
     if isinstance(value, dict):
@@ -80,13 +83,18 @@ def describe(value):
 
 def cache_key(name: str, arguments: dict) -> str:
     """The SHA-256 that names a run: its function, its arguments, the package source, versions."""
-    payload = {"name": name, "arguments": describe(arguments), "source": source_fingerprint(),
-               "versions": _versions()}
+    payload = {
+        "name": name,
+        "arguments": describe(arguments),
+        "source": source_fingerprint(),
+        "versions": _versions(),
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def memoize(name: str, arguments: dict, compute: Callable[[], dict], *,
-            cache_dir=None) -> tuple[dict, bool]:
+def memoize(
+    name: str, arguments: dict, compute: Callable[[], dict], *, cache_dir=None
+) -> tuple[dict, bool]:
     """``(result, from_cache)``: the stored result for this key, or ``compute()``'s, then stored.
 
     A missing or unreadable entry is recomputed and rewritten (written to a temporary file, then
@@ -106,8 +114,9 @@ def memoize(name: str, arguments: dict, compute: Callable[[], dict], *,
     result = compute()
     directory.mkdir(parents=True, exist_ok=True)
     entry = {"key": key, "name": name, "arguments": describe(arguments), "result": result}
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, suffix=".tmp",
-                                     delete=False) as tmp:
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=directory, suffix=".tmp", delete=False
+    ) as tmp:
         json.dump(entry, tmp, indent=1)
     os.replace(tmp.name, path)
     return result, False

@@ -1,12 +1,12 @@
 """Backprop against numerical gradients (float64) and against TensorFlow's autodiff."""
 
-import os
-
 import numpy as np
 import pytest
 
 from dlbasics.gradient_check import check_model_gradients
 from dlbasics.mlp import MLP
+
+from ._support import require
 
 HIDDEN = ["step", "sigmoid", "tanh", "relu", "linear", "softmax"]
 OUTPUTS_FOR_MSE = ["sigmoid", "tanh", "relu", "linear", "softmax"]
@@ -53,15 +53,6 @@ def test_gradient_check_refuses_float32():
         check_model_gradients(model, np.zeros((1, 3)), np.array([[1.0, 0.0]]))
 
 
-def _tensorflow():
-    """TensorFlow is part of `make test`; only a bare `pytest` outside CI may skip these."""
-    if os.environ.get("CI") == "true":
-        import tensorflow as tf  # noqa: PLC0415 - a missing TF must fail under CI
-    else:
-        tf = pytest.importorskip("tensorflow")
-    return tf
-
-
 TF_ACTIVATIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "linear": None, "softmax": "softmax"}
 
 
@@ -75,7 +66,7 @@ TF_ACTIVATIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "linear"
     ],
 )
 def test_forward_and_gradients_match_tensorflow(activations, loss):
-    tf = _tensorflow()
+    tf = require("tensorflow")
     rng = np.random.default_rng(3)
     sizes = [6] + [5] * (len(activations) - 1) + [4]
     model = MLP(sizes, activations, loss=loss, seed=rng, dtype=np.float64)

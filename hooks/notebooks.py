@@ -1,0 +1,360 @@
+"""MkDocs hook: execute the notebook pages ourselves, cache them, and offer them as .ipynb downloads.
+
+A notebook page is a jupytext Markdown file (``.md`` with a ``kernelspec`` front matter) under
+``docs/<language>/``. mkdocs-jupyter renders it with ``execute: false``; this hook makes sure that
+what it renders is the *executed* notebook.
+
+1. ``on_files``, once per build, before mkdocs-static-i18n splits the files by language: find the
+   notebook pages of every language and execute those the cache lacks, several at a time
+   (``DLBASICS_DOCS_JOBS`` kernels, default: the number of CPUs). Each runs in the page's folder,
+   with ``DLBASICS_LANG`` set to the page's language (``dlbasics.plots`` labels its plots in it) and
+   a per-cell timeout (``DLBASICS_DOCS_CELL_TIMEOUT`` seconds, default 600). An error or a timeout
+   fails the build with the page, the cell and the exception.
+2. ``on_pre_page``: mkdocs-jupyter's renderer reads ``page.file.abs_src_path``; during the render it
+   points at the executed ``.ipynb``. The page keeps mkdocs-static-i18n's ``File``, so its URL and
+   destination do not change.
+3. ``on_post_page``: the executed notebook is written next to the page as ``<name>.ipynb``; the
+   download button in overrides/main.html links to it.
+
+The cache, ``.cache/dlbasics-notebooks/<key>.ipynb`` beside mkdocs.yml (``DLBASICS_DOCS_CACHE_DIR``
+overrides it): the key is the SHA-256 of the page source, its language, ``CACHE_VERSION`` and every
+file of ``dlbasics/`` and ``requirements/constraints.txt`` (``DLBASICS_DOCS_HASH_PATHS``, a
+``os.pathsep``-separated list, replaces those two). So a second build executes nothing, an edited
+page is executed again in its language only, and any change to the package executes every page.
+``DLBASICS_DOCS_CACHE=0`` (``make build``, CI) neither reads nor writes the cache: every page is
+executed, once per build. Each build records what it executed in ``last-build.json`` in the cache
+folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jupytext
+import nbformat
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+log = get_plugin_logger(__name__)
+
+CACHE_VERSION = "1"  # bump when the way pages are executed changes
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_HASH_PATHS = (REPO / "dlbasics", REPO / "requirements" / "constraints.txt")
+DEFAULT_CELL_TIMEOUT = 600
+RECORD_NAME = "last-build.json"
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+# What a cell shows when it ends with a matplotlib call instead of plt.show() or a dlbasics.plots
+# function: "[<matplotlib.lines.Line2D at 0x...>]", "Text(0.5, 1.0, 'title')", "<Figure size ...>".
+MATPLOTLIB_REPR = re.compile(r"^\s*\[?<(matplotlib\.|Figure size|Axes)|^\s*Text\(", re.MULTILINE)
+
+
+@dataclass
+class Settings:
+    cache: bool
+    cache_dir: Path
+    hash_paths: tuple[Path, ...]
+    timeout: int
+    jobs: int
+
+    @classmethod
+    def from_environment(cls, config) -> Settings:
+        project = Path(config.config_file_path).resolve().parent
+        cache = os.environ.get("DLBASICS_DOCS_CACHE", "1").strip().lower()
+        if cache not in {"0", "1", "false", "true", "no", "yes", "off", "on"}:
+            raise PluginError(f"DLBASICS_DOCS_CACHE must be 0 or 1, got {cache!r}")
+        cache_dir = os.environ.get("DLBASICS_DOCS_CACHE_DIR") or project / ".cache/dlbasics-notebooks"
+        paths = os.environ.get("DLBASICS_DOCS_HASH_PATHS")
+        hash_paths = tuple(Path(p) for p in paths.split(os.pathsep) if p) if paths else DEFAULT_HASH_PATHS
+        for path in hash_paths:
+            if not path.exists():
+                raise PluginError(f"cache key input {path} does not exist (DLBASICS_DOCS_HASH_PATHS)")
+        return cls(
+            cache=cache in {"1", "true", "yes", "on"},
+            cache_dir=Path(cache_dir),
+            hash_paths=hash_paths,
+            timeout=_positive_int("DLBASICS_DOCS_CELL_TIMEOUT", DEFAULT_CELL_TIMEOUT),
+            jobs=_positive_int("DLBASICS_DOCS_JOBS", os.cpu_count() or 1),
+        )
+
+
+def _positive_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise PluginError(f"{name} must be a whole number >= 1, got {value!r}")
+    return int(value)
+
+
+@dataclass
+class NotebookPage:
+    source: Path  # the .md file
+    src_uri: str  # e.g. "ko/linear-regression.md"
+    language: str
+    key: str = ""
+    executed: Path | None = None  # the executed .ipynb (in the cache or this build's scratch folder)
+    seconds: float | None = None  # None: came from the cache
+
+
+@dataclass
+class Build:
+    """The state of one `mkdocs build` (all its languages), kept between the hook's events."""
+
+    settings: Settings
+    pages: dict[str, NotebookPage] = field(default_factory=dict)  # by abs_src_path
+    scratch: tempfile.TemporaryDirectory | None = None
+    started: float = field(default_factory=time.perf_counter)
+
+
+_build: Build | None = None
+
+
+def _is_inner_build(config) -> bool:
+    """True in the per-language builds that mkdocs-static-i18n runs from its on_post_build."""
+    i18n = config.plugins.get("i18n")
+    return i18n is not None and bool(getattr(i18n, "building", False))
+
+
+def _languages(config) -> tuple[list[str], str]:
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return [], config.theme.get("language") or "en"
+    return [language.locale for language in i18n.config.languages], i18n.default_language
+
+
+def _hash_inputs(paths) -> hashlib._Hash:
+    digest = hashlib.sha256(f"dlbasics-notebooks {CACHE_VERSION} {sys.version}\0".encode())
+    for root in paths:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            digest.update(f"{path.relative_to(root.parent).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Execute (or take from the cache) every notebook page, all languages at once
+
+
+@event_priority(-90)  # after mkdocs-jupyter (0), before mkdocs-static-i18n (-100) splits languages
+def on_files(files, config):
+    global _build
+    if _is_inner_build(config):
+        return files
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is None:
+        raise PluginError("hooks/notebooks.py needs the mkdocs-jupyter plugin in mkdocs.yml")
+    if jupyter.config["execute"]:
+        raise PluginError("set mkdocs-jupyter's `execute: false`: hooks/notebooks.py executes pages")
+    settings = Settings.from_environment(config)
+    _build = Build(settings)
+    languages, default_language = _languages(config)
+    common = _hash_inputs(settings.hash_paths)
+
+    for file in files.documentation_pages():
+        if not jupyter.should_include(file):
+            continue
+        first = Path(file.src_uri).parts[0]
+        language = first if first in languages else default_language
+        page = NotebookPage(Path(file.abs_src_path), file.src_uri, language)
+        digest = common.copy()
+        digest.update(f"{language}\0".encode())
+        digest.update(page.source.read_bytes())
+        page.key = digest.hexdigest()
+        cached = settings.cache_dir / f"{page.key}.ipynb"
+        if settings.cache and cached.is_file():
+            page.executed = cached
+        _build.pages[file.abs_src_path] = page
+
+    pending = [page for page in _build.pages.values() if page.executed is None]
+    if pending:
+        if settings.cache:
+            out_dir = settings.cache_dir
+        else:
+            _build.scratch = tempfile.TemporaryDirectory(prefix="dlbasics-notebooks-")
+            out_dir = Path(_build.scratch.name)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        log.info(
+            "executing %d notebook page(s) with %d kernel(s) at a time; %d from the cache",
+            len(pending), settings.jobs, len(_build.pages) - len(pending),
+        )  # fmt: skip
+        errors = asyncio.run(_execute_all(pending, out_dir, settings))
+        if errors:
+            raise PluginError("notebook page(s) failed, the site was not built:\n\n" + "\n\n".join(errors))
+    return files
+
+
+async def _execute_all(pages, out_dir: Path, settings: Settings) -> list[str]:
+    slots = asyncio.Semaphore(settings.jobs)
+
+    async def run(page):
+        async with slots:
+            return await _execute(page, out_dir, settings)
+
+    results = await asyncio.gather(*(run(page) for page in pages))
+    return [error for error in results if error]
+
+
+async def _execute(page: NotebookPage, out_dir: Path, settings: Settings) -> str | None:
+    """Execute one page into ``out_dir/<key>.ipynb``; return an error message, or None."""
+    notebook = jupytext.read(page.source)
+    where = {"cell": None}
+
+    def on_cell_start(cell, cell_index):
+        where["cell"] = cell_index
+
+    client = NotebookClient(
+        notebook,
+        timeout=settings.timeout,
+        allow_errors=False,
+        record_timing=False,
+        resources={"metadata": {"path": str(page.source.parent)}},
+        on_cell_start=on_cell_start,
+    )
+    env = dict(os.environ)
+    env.update(
+        DLBASICS_LANG=page.language,
+        MPLBACKEND="module://matplotlib_inline.backend_inline",  # make sets Agg for scripts
+        PYDEVD_DISABLE_FILE_VALIDATION="1",  # ipykernel's debugger warning on Python 3.11+
+    )
+    start = time.perf_counter()
+    try:
+        await client.async_execute(env=env)
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
+        return _describe_failure(page, notebook, where["cell"], error, settings)
+    page.seconds = time.perf_counter() - start
+    log.info("executed %s in %.1f s", page.src_uri, page.seconds)
+    _check_outputs(page, notebook)
+    nbformat.validate(notebook)
+    target = out_dir / f"{page.key}.ipynb"
+    partial = target.with_suffix(".partial")
+    nbformat.write(notebook, partial)
+    os.replace(partial, target)  # never leave a half-written notebook in the cache
+    page.executed = target
+    return None
+
+
+def _describe_failure(page, notebook, cell_index, error, settings) -> str:
+    if cell_index is None:
+        where = "before its first cell (the kernel did not start)"
+    else:
+        code_cells = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
+        number = code_cells.index(cell_index) + 1 if cell_index in code_cells else cell_index
+        first_line = notebook.cells[cell_index].source.strip().splitlines()[:1] or [""]
+        where = f"in code cell {number} (`{first_line[0]}`)"
+    if isinstance(error, CellTimeoutError):
+        what = (
+            f"the cell ran longer than {settings.timeout} s "
+            "(DLBASICS_DOCS_CELL_TIMEOUT raises the limit; better, make the cell faster)"
+        )
+    elif isinstance(error, CellExecutionError):
+        what = ANSI_ESCAPE.sub("", str(error)).strip()
+    else:
+        what = f"the kernel died: {error}"
+    return f"{page.src_uri} failed {where}:\n{what}"
+
+
+def _check_outputs(page: NotebookPage, notebook) -> None:
+    """Warn (which fails a --strict build) when a cell shows a matplotlib object's repr."""
+    number = 0
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        number += 1
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if output.get("output_type") not in {"execute_result", "display_data"} or set(data) != {
+                "text/plain"
+            }:
+                continue
+            text = data["text/plain"]
+            if MATPLOTLIB_REPR.search(text):
+                log.warning(
+                    "%s, code cell %d shows %r: end the cell with plt.show() (or `;`), or draw "
+                    "with a dlbasics.plots function (they return nothing)",
+                    page.src_uri, number, text.strip().splitlines()[0][:80],
+                )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Render the executed notebook
+
+
+@event_priority(-110)  # after mkdocs-jupyter's on_pre_page (0), which sets page.render
+def on_pre_page(page, config, files):
+    notebook = _build.pages.get(page.file.abs_src_path) if _build else None
+    if notebook is None:
+        return page
+    render = page.render
+
+    def render_executed(config, files):
+        source = page.file.abs_src_path
+        page.file.abs_src_path = str(notebook.executed)
+        try:
+            render(config, files)
+        finally:
+            page.file.abs_src_path = source
+
+    page.render = render_executed
+    page.dlbasics_notebook = f"{notebook.source.stem}.ipynb"  # read by overrides/main.html
+    return page
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Offer the executed notebook as a download, and record the build
+
+
+def on_post_page(output, page, config):
+    notebook = _build.pages.get(page.file.abs_src_path) if _build else None
+    if notebook is not None:
+        downloadable = nbformat.read(notebook.executed, as_version=4)
+        downloadable.metadata.pop("jupytext", None)  # a plain .ipynb for Jupyter, Colab, VS Code
+        nbformat.validate(downloadable)
+        target = Path(page.file.abs_dest_path).parent / page.dlbasics_notebook
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(downloadable, target)
+    return output
+
+
+@event_priority(-200)  # after mkdocs-static-i18n's on_post_build (-100) built the other languages
+def on_post_build(config) -> None:
+    global _build
+    if _is_inner_build(config) or _build is None:
+        return
+    build, _build = _build, None
+    pages = sorted(build.pages.values(), key=lambda page: page.src_uri)
+    record = {
+        "cache": build.settings.cache,
+        "executed": [page.src_uri for page in pages if page.seconds is not None],
+        "from_cache": [page.src_uri for page in pages if page.seconds is None],
+        "seconds": {page.src_uri: round(page.seconds, 2) for page in pages if page.seconds},
+        "build_seconds": round(time.perf_counter() - build.started, 2),
+    }
+    cache_dir = build.settings.cache_dir
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    if build.settings.cache:  # evict entries no page of this build used
+        used = {page.executed.name for page in pages}
+        for stale in cache_dir.glob("*.ipynb"):
+            if stale.name not in used:
+                stale.unlink()
+    (cache_dir / RECORD_NAME).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    if build.scratch is not None:
+        build.scratch.cleanup()
+    log.info(
+        "notebook pages: %d executed, %d from the cache",
+        len(record["executed"]), len(record["from_cache"]),
+    )  # fmt: skip
