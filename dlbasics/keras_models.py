@@ -39,6 +39,7 @@ LECTURE_REPORTED = {
     "val_loss": LECTURE_VAL_LOSS,
     "val_accuracy": LECTURE_VAL_ACCURACY,
     "epochs": 1,
+    "validation": "test",
 }
 # Parameters: 784 * 392 + 392 and 392 * 10 + 10, as the note's model.summary() shows them.
 LECTURE_LAYER_PARAMS = (307_720, 3_930)
@@ -97,6 +98,19 @@ def model_summary(model) -> str:
     return "\n".join(lines)
 
 
+def _keras_verbosity(verbose) -> int:
+    """Keras' fit verbosity: False -> 0, True -> a progress bar (1) on a terminal or in a notebook,
+    one line per epoch (2) in a log; 0, 1 and 2 pass through."""
+    if verbose is True:
+        interactive = sys.stdout.isatty() or "ipykernel" in sys.modules
+        return 1 if interactive else 2
+    if verbose is False:
+        return 0
+    if isinstance(verbose, int) and verbose in (0, 1, 2):
+        return verbose
+    raise ValueError(f"verbose must be True, False, 0, 1 or 2, got {verbose!r}")
+
+
 def _train(data, *, epochs, batch_size, seed, validation, verbose) -> RunResult:
     keras = import_keras()
     if data is None:
@@ -111,7 +125,7 @@ def _train(data, *, epochs, batch_size, seed, validation, verbose) -> RunResult:
         batch_size=batch_size,
         epochs=epochs,
         validation_data=(X_val, Y_val),
-        verbose=1 if verbose else 0,
+        verbose=verbose,
     )
     fit_seconds = time.perf_counter() - start
     test = model.evaluate(X_test, Y_test, batch_size=batch_size, verbose=0, return_dict=True)
@@ -136,7 +150,7 @@ def train_lecture_model(
     batch_size: int = 128,
     seed: int = 0,
     validation: str = "test",
-    verbose: bool = True,
+    verbose=True,
     cache_dir=None,
 ) -> RunResult:
     """Train the lecture's model as the note does; return history, test evaluation and fit time.
@@ -149,6 +163,8 @@ def train_lecture_model(
         The note: 1 epoch, batch 128. ``seed`` goes to ``keras.utils.set_random_seed``.
     validation : {'test', 'holdout'}
         ``'test'`` as in the note, ``'holdout'`` the honest split (see :mod:`dlbasics.mnist_runs`).
+    verbose : bool or {0, 1, 2}
+        Keras' progress output; True is a bar on a terminal or in a notebook, else a line per epoch.
     cache_dir : path, False or None
         Reuse a stored result (see :mod:`dlbasics.run_cache`); None reads ``DLBASICS_RUN_CACHE``.
     """
@@ -158,6 +174,7 @@ def train_lecture_model(
         "seed": check_positive_int("seed", seed, minimum=0),
         "validation": check_choice("validation", validation, VALIDATIONS),
     }
+    verbose = _keras_verbosity(verbose)
     # data=None means load_mnist(), which verifies checksums: always the same arrays.
     key = {"data": "load_mnist()" if data is None else data, **settings}
     result, from_cache = memoize(

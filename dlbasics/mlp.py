@@ -1,4 +1,4 @@
-"""A multi-layer perceptron from scratch: dense layers, forward pass, backpropagation, minibatch fit.
+"""A multi-layer perceptron from scratch: dense layers, forward pass, backpropagation, fit.
 
 Shapes: rows are samples. ``X`` is ``(n_samples, n_features)``; layer ``l`` has ``W`` of shape
 ``(n_in, n_out)`` and ``b`` of shape ``(n_out,)``, and computes ``Z = A_prev @ W + b``,
@@ -35,7 +35,7 @@ LOSSES = ("cross_entropy", "mse")
 
 
 def glorot_uniform(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
-    """Uniform in +-sqrt(6 / (n_in + n_out)): keeps the signal's variance steady (Keras' default)."""
+    """Uniform in +-sqrt(6 / (n_in + n_out)): keeps the signal's variance level (Keras' default)."""
     limit = np.sqrt(6.0 / (n_in + n_out))
     return rng.uniform(-limit, limit, size=(n_in, n_out))
 
@@ -50,7 +50,7 @@ INITIALIZERS = {"glorot_uniform": glorot_uniform, "he_normal": he_normal}
 
 @dataclass
 class History:
-    """What ``fit`` returns, shaped like Keras' ``History``: ``history["loss"][epoch]`` and so on."""
+    """What ``fit`` returns, shaped like Keras' ``History``: ``history["loss"][epoch]`` etc."""
 
     history: dict[str, list[float]] = field(default_factory=dict)
     epoch_seconds: list[float] = field(default_factory=list)
@@ -79,19 +79,33 @@ class MLP:
         float32 (as Keras) for training, float64 for gradient checks.
     """
 
-    def __init__(self, layer_sizes, activations="sigmoid", *, loss="cross_entropy",
-                 init="glorot_uniform", seed=None, dtype=np.float32):
+    def __init__(
+        self,
+        layer_sizes,
+        activations="sigmoid",
+        *,
+        loss="cross_entropy",
+        init="glorot_uniform",
+        seed=None,
+        dtype=np.float32,
+    ):
         if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
             raise TypeError(f"layer_sizes must be a sequence of ints, got {layer_sizes!r}")
         if len(layer_sizes) < 2:
-            raise ValueError(f"layer_sizes must have at least 2 entries (inputs, outputs), got {list(layer_sizes)}")
-        self.layer_sizes = [check_positive_int(f"layer_sizes[{i}]", n) for i, n in enumerate(layer_sizes)]
+            raise ValueError(
+                "layer_sizes must have at least 2 entries (inputs, outputs), "
+                f"got {list(layer_sizes)}"
+            )
+        self.layer_sizes = [
+            check_positive_int(f"layer_sizes[{i}]", n) for i, n in enumerate(layer_sizes)
+        ]
         n_layers = len(self.layer_sizes) - 1
         if isinstance(activations, (str, Activation)):
             activations = [activations] * n_layers
         if len(activations) != n_layers:
             raise ValueError(
-                f"activations must name one activation per layer ({n_layers}), got {len(activations)}"
+                f"activations must name one activation per layer ({n_layers}), "
+                f"got {len(activations)}"
             )
         self.activations = [get_activation(a) for a in activations]
         self.loss_name = check_choice("loss", loss, LOSSES)
@@ -126,7 +140,9 @@ class MLP:
         rows = [f"{'Layer':<22}{'Output shape':<16}{'Params':>10}"]
         for i, (W, activation) in enumerate(zip(self.W, self.activations, strict=True)):
             n = W.size + W.shape[1]
-            rows.append(f"{f'dense_{i} ({activation.name})':<22}{f'(None, {W.shape[1]})':<16}{n:>10,}")
+            rows.append(
+                f"{f'dense_{i} ({activation.name})':<22}{f'(None, {W.shape[1]})':<16}{n:>10,}"
+            )
         rows.append(f"{'Total params':<38}{self.n_params:>10,}")
         return "\n".join(rows)
 
@@ -135,7 +151,8 @@ class MLP:
         X = as_float_array(name, X, ndim=2, shape_hint="(n_samples, n_features)", dtype=self.dtype)
         if X.shape[1] != self.layer_sizes[0]:
             raise ValueError(
-                f"{name} must have {self.layer_sizes[0]} features (columns) for this model, got shape {X.shape}"
+                f"{name} must have {self.layer_sizes[0]} features (columns) for this model, "
+                f"got shape {X.shape}"
             )
         return X
 
@@ -143,14 +160,20 @@ class MLP:
         n_out = self.layer_sizes[-1]
         y = as_float_array(name, y, dtype=self.dtype)
         if y.ndim != 2 or y.shape[1] != n_out:
-            hint = " (one-hot rows: see dlbasics.preprocessing.one_hot)" if self.loss_name == "cross_entropy" else ""
-            raise ValueError(f"{name} must have shape (n_samples, {n_out}){hint}, got shape {y.shape}")
+            hint = (
+                " (one-hot rows: see dlbasics.preprocessing.one_hot)"
+                if self.loss_name == "cross_entropy"
+                else ""
+            )
+            raise ValueError(
+                f"{name} must have shape (n_samples, {n_out}){hint}, got shape {y.shape}"
+            )
         check_same_rows("X", X, name, y)
         return y
 
     # --------------------------------------------------------- forward/backward
     def _forward(self, X):
-        """Run every layer; return the output and the cache backprop needs: (A_prev, Z, A) per layer."""
+        """Run every layer; return the output and what backprop needs: (A_prev, Z, A) per layer."""
         cache = []
         A = X
         for W, b, activation in zip(self.W, self.b, self.activations, strict=True):
@@ -176,20 +199,20 @@ class MLP:
         nothing learns from it, and for MNIST it is a (batch, 392) @ (392, 784) product per batch.
         """
         output = cache[-1][2]
-        dZ = self._output_delta(output, cache[-1][1], y)
-        grads: list[np.ndarray] = []
-        dA_input = None
-        for layer in range(len(self.W) - 1, -1, -1):
+        dZ = self._output_delta(output, cache[-1][1], y)  # (n_samples, n_outputs)
+        grads: list[np.ndarray] = [None] * (2 * len(self.W))  # [dW1, db1, ..., dW_L, db_L]
+        dA = dA_input = None  # the output layer starts from dZ, not from a dA
+        for layer in reversed(range(len(self.W))):
             A_prev, Z, A = cache[layer]
             if layer != len(self.W) - 1:
                 dZ = self.activations[layer].backward(Z, A, dA)  # chain rule through f
-            grads.append(dZ.sum(axis=0))  # db: (n_out,)
-            grads.append(A_prev.T @ dZ)  # dW: (n_in, n_samples) @ (n_samples, n_out) -> (n_in, n_out)
+            # dW: (n_in, n_samples) @ (n_samples, n_out) -> (n_in, n_out); db: (n_out,)
+            grads[2 * layer] = A_prev.T @ dZ
+            grads[2 * layer + 1] = dZ.sum(axis=0)
             if layer > 0 or input_gradient:
                 dA = dZ @ self.W[layer].T  # (n_samples, n_out) @ (n_out, n_in) -> (n_samples, n_in)
                 if layer == 0:
                     dA_input = dA
-        grads.reverse()  # built as [db_L, dW_L, ...]: reversed gives [dW1, db1, ..., dW_L, db_L]
         if input_gradient:
             return grads, dA_input
         return grads
@@ -209,15 +232,22 @@ class MLP:
         """The network's output for every row of ``X``: ``(n_samples, n_outputs)``."""
         X = self._check_X(X)
         batch_size = check_positive_int("batch_size", batch_size)
-        outputs = [self._forward(X[i:i + batch_size])[0] for i in range(0, X.shape[0], batch_size)]
-        return np.concatenate(outputs) if outputs else np.empty((0, self.layer_sizes[-1]), self.dtype)
+        outputs = [
+            self._forward(X[i : i + batch_size])[0] for i in range(0, X.shape[0], batch_size)
+        ]
+        return (
+            np.concatenate(outputs) if outputs else np.empty((0, self.layer_sizes[-1]), self.dtype)
+        )
 
     def evaluate(self, X, y) -> dict[str, float]:
         """Loss and accuracy on ``(X, y)``."""
         X = self._check_X(X)
         y = self._check_y(y, X)
         output = self.predict(X)
-        return {"loss": self._loss_value(output, y), "accuracy": self._n_correct(output, y) / X.shape[0]}
+        return {
+            "loss": self._loss_value(output, y),
+            "accuracy": self._n_correct(output, y) / X.shape[0],
+        }
 
     def loss_and_gradients(self, X, y):
         """The loss on ``(X, y)`` and its gradient for every parameter, ``[dW1, db1, ...]``."""
@@ -226,8 +256,19 @@ class MLP:
         output, cache = self._forward(X)
         return self._loss_value(output, y), self._backward(cache, y)
 
-    def fit(self, X, y, *, optimizer="rmsprop", batch_size: int = 32, n_epochs: int = 1,
-            validation_data=None, shuffle: bool = True, seed=None, verbose: bool = True) -> History:
+    def fit(
+        self,
+        X,
+        y,
+        *,
+        optimizer="rmsprop",
+        batch_size: int = 32,
+        n_epochs: int = 1,
+        validation_data=None,
+        shuffle: bool = True,
+        seed=None,
+        verbose: bool = True,
+    ) -> History:
         """Minibatch training; returns a Keras-like :class:`History`.
 
         ``loss`` and ``accuracy`` are averaged over the epoch's batches as they were trained (as
@@ -251,17 +292,17 @@ class MLP:
 
         for epoch in range(n_epochs):
             start = time.perf_counter()
-            if shuffle:
-                # One shuffled copy per epoch; every batch is then a contiguous slice (a view).
-                order = rng.permutation(n)
-                X_epoch, y_epoch = X[order], y[order]
-            else:
-                X_epoch, y_epoch = X, y
-            bar = ProgressBar(n_batches, description=f"Epoch {epoch + 1}/{n_epochs}", enabled=verbose)
+            # A new order each epoch. Each batch gathers its own rows below: a small copy that is
+            # still in the cache when the matmul reads it (copying all of X into the new order
+            # first would write 188 MB per MNIST epoch, for nothing).
+            order = rng.permutation(n) if shuffle else np.arange(n)
+            bar = ProgressBar(
+                n_batches, description=f"Epoch {epoch + 1}/{n_epochs}", enabled=verbose
+            )
             loss_sum, n_correct = 0.0, 0
             for batch in range(n_batches):
-                X_batch = X_epoch[batch * batch_size:(batch + 1) * batch_size]
-                y_batch = y_epoch[batch * batch_size:(batch + 1) * batch_size]
+                rows = order[batch * batch_size : (batch + 1) * batch_size]
+                X_batch, y_batch = X[rows], y[rows]  # (batch_size, n_in), (batch_size, n_out)
                 output, cache = self._forward(X_batch)
                 loss_sum += self._loss_value(output, y_batch) * X_batch.shape[0]
                 n_correct += self._n_correct(output, y_batch)

@@ -149,8 +149,18 @@ def read_idx(path) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- the whole dataset
+def _check_sha256(digest: str, name: str, where, content: str) -> None:
+    expected = FILES[name][1]
+    if digest != expected:
+        raise _error(
+            MNISTDataError,
+            f"{where}: SHA-256 of {content} is {digest}, expected {expected}: the file is "
+            "corrupt or not the original MNIST",
+        )
+
+
 def _check_array(array: np.ndarray, name: str, where, verify: bool) -> None:
-    shape, sha256 = FILES[name]
+    shape = FILES[name][0]
     if array.dtype != np.uint8 or array.shape != shape:
         raise _error(
             MNISTDataError,
@@ -158,13 +168,9 @@ def _check_array(array: np.ndarray, name: str, where, verify: bool) -> None:
             f"for {name}",
         )
     if verify:
-        digest = hashlib.sha256(_idx_header(shape) + array.tobytes()).hexdigest()
-        if digest != sha256:
-            raise _error(
-                MNISTDataError,
-                f"{where}: SHA-256 of the content is {digest}, expected {sha256}: the file is "
-                "corrupt or not the original MNIST",
-            )
+        digest = hashlib.sha256(_idx_header(shape))  # rebuild the IDX file this array came from
+        digest.update(np.ascontiguousarray(array).data)
+        _check_sha256(digest.hexdigest(), name, where, "the array as an IDX file")
 
 
 def _idx_paths(directory: Path) -> dict[str, Path]:
@@ -196,20 +202,15 @@ def _load_directory(directory: Path, verify: bool):
         array = _parse_idx(data, path)
         _check_array(array, name, path, verify=False)
         if verify:
-            digest = hashlib.sha256(data).hexdigest()  # the file's own bytes, no rebuilding needed
-            if digest != FILES[name][1]:
-                raise _error(
-                    MNISTDataError,
-                    f"{path}: SHA-256 of the decompressed content is {digest}, expected "
-                    f"{FILES[name][1]}: the file is corrupt or not the original MNIST",
-                )
+            _check_sha256(hashlib.sha256(data).hexdigest(), name, path, "the decompressed content")
         arrays.append(array)
     return (arrays[0], arrays[1]), (arrays[2], arrays[3])
 
 
 def _load_npz(path: Path, verify: bool):
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        # Our own file handle: np.load leaks its own when the zip is corrupt.
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
             missing = [key for key in NPZ_KEYS.values() if key not in archive.files]
             if missing:
                 raise _error(MNISTDataError, f"{path} lacks the arrays {', '.join(missing)}")

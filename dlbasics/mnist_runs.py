@@ -126,6 +126,11 @@ def comparison_rows(
         )
     row("fit seconds", "-", [f"{run.fit_seconds:.1f}" for run in runs.values()])
     row(
+        "validated on",
+        str(reference.get("validation", "-")),
+        [str(getattr(run, "validation", "-")) for run in runs.values()],
+    )
+    row(
         "epochs",
         str(reference.get("epochs", "-")),
         [str(len(run.history.get("loss", []))) for run in runs.values()],

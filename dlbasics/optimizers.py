@@ -21,10 +21,14 @@ class Optimizer:
 
     def _check(self, params, grads) -> None:
         if len(params) != len(grads):
-            raise ValueError(f"params and grads must have the same length, got {len(params)} and {len(grads)}")
+            raise ValueError(
+                f"params and grads must have the same length, got {len(params)} and {len(grads)}"
+            )
         for i, (p, g) in enumerate(zip(params, grads, strict=True)):
             if p.shape != g.shape:
-                raise ValueError(f"grads[{i}] must have the shape of params[{i}] {p.shape}, got {g.shape}")
+                raise ValueError(
+                    f"grads[{i}] must have the shape of params[{i}] {p.shape}, got {g.shape}"
+                )
         if self._state is None or len(self._state) != len(params):
             self._state = [self._new_state(p) for p in params]
 
@@ -41,7 +45,7 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """W -= learning_rate * dW; with momentum, a velocity v = momentum * v - learning_rate * dW is added."""
+    """W -= learning_rate * dW; with momentum: v = momentum * v - learning_rate * dW, W += v."""
 
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0):
         super().__init__(learning_rate)
@@ -83,25 +87,27 @@ class RMSprop(Optimizer):
 
     def _update(self, param, grad, state) -> None:
         velocity, scratch = state["velocity"], state["scratch"]
-        np.multiply(grad, grad, out=scratch)                 # g^2
+        np.multiply(grad, grad, out=scratch)  # g^2
         velocity *= self.rho
         scratch *= 1.0 - self.rho
-        velocity += scratch                                  # v = rho v + (1 - rho) g^2
+        velocity += scratch  # v = rho v + (1 - rho) g^2
         np.add(velocity, self.epsilon, out=scratch)
-        np.sqrt(scratch, out=scratch)                        # sqrt(v + eps)
+        np.sqrt(scratch, out=scratch)  # sqrt(v + eps)
         np.divide(grad, scratch, out=scratch)
         scratch *= self.learning_rate
-        param -= scratch                                     # W -= lr g / sqrt(v + eps)
+        param -= scratch  # W -= lr g / sqrt(v + eps)
 
 
 OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSprop}
 
 
 def get_optimizer(optimizer="rmsprop", **kwargs) -> Optimizer:
-    """An optimizer by name (``'sgd'``, ``'rmsprop'``) with keyword settings, or an instance as is."""
+    """An optimizer by name (``'sgd'``, ``'rmsprop'``) with keyword settings, or an instance."""
     if isinstance(optimizer, Optimizer):
         if kwargs:
-            raise TypeError("pass settings either to the optimizer instance or as keywords, not both")
+            raise TypeError(
+                "pass settings either to the optimizer instance or as keywords, not both"
+            )
         return optimizer
     name = check_choice("optimizer", optimizer, OPTIMIZERS)
     return OPTIMIZERS[name](**kwargs)

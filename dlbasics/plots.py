@@ -2,8 +2,8 @@
 
 A page's code cells are the same in both languages; only the text in its plots changes. The
 language comes from, in order: :func:`set_language`, the ``DLBASICS_LANG`` environment variable
-(the site build sets it to the page's language), a Korean locale (``LC_ALL``/``LC_MESSAGES``/``LANG``
-starting with ``ko``), else English.
+(the site build sets it to the page's language), a Korean locale (``LC_ALL``, ``LC_MESSAGES`` or
+``LANG`` starting with ``ko``), else English.
 
 Korean text needs a Hangul font. We use NanumGothic from the ``koreanize-matplotlib`` wheel (in the
 ``docs`` extra): its font files are registered with matplotlib without importing that package
@@ -50,6 +50,44 @@ _STRINGS = {
         "learning_rate": "학습률 α = {alpha:g}",
         "diverged": "발산",
         "fit_title": "데이터와 가설 H(x) = Wx + b",
+        "b": "편향 b",
+        "cost_surface_title": "(W, b)에 따른 비용: 등고선",
+        # perceptron, MLP and XOR pages
+        "x1": "입력 $x_1$",
+        "x2": "입력 $x_2$",
+        "decision_boundary": "결정 경계",
+        "boundary_title": "{name}: 결정 경계",
+        "target_is": "정답 {label}",
+        "misclassified": "틀리게 분류한 점",
+        "epoch": "에포크",
+        "errors": "틀리게 분류한 샘플 수",
+        "errors_title": "에포크별 오분류 개수",
+        "h1": "은닉 유닛 $h_1$의 출력",
+        "h2": "은닉 유닛 $h_2$의 출력",
+        "hidden_title": "은닉층의 출력 공간에서 본 XOR",
+        # activations and vanishing-gradient pages
+        "act_step": "계단 함수 (step)",
+        "act_sigmoid": "시그모이드 (sigmoid)",
+        "act_tanh": "하이퍼볼릭 탄젠트 (tanh)",
+        "act_relu": "ReLU",
+        "act_linear": "항등 함수 (linear)",
+        "max_value": "최댓값 {value:.2f}",
+        "activation_row": "활성화 함수 $f(z)$",
+        "derivative_row": "도함수 $f'(z)$",
+        "layer": "층 (입력 쪽부터)",
+        "gradient_norm": "기울기 크기 $\\|dW\\|$",
+        "vanishing_title": "층별 기울기 크기 (로그 눈금)",
+        # softmax and cross-entropy page
+        "p_true": "정답 클래스의 예측 확률 $p$",
+        "loss_axis": "손실",
+        "loss_vs_p_title": "정답 확률에 따른 손실",
+        "cross_entropy_curve": "교차 엔트로피 $-\\log p$",
+        "mse_curve": "평균 제곱 오차 (MSE)",
+        "confidently_wrong": "자신 있게 틀린 구간",
+        "cross_entropy_grad": "교차 엔트로피: $|p - y|$",
+        "mse_grad": "평균 제곱 오차 (소프트맥스를 거친 기울기)",
+        "logit_gradient": "로짓에 대한 기울기 크기 $|\\partial L / \\partial z|$",
+        "gradients_title": "정답 확률에 따른 기울기 크기",
     },
     "en": {
         "x": "input x",
@@ -68,6 +106,44 @@ _STRINGS = {
         "learning_rate": "learning rate α = {alpha:g}",
         "diverged": "diverged",
         "fit_title": "The data and the hypothesis H(x) = Wx + b",
+        "b": "bias b",
+        "cost_surface_title": "Cost over (W, b): contour lines",
+        # perceptron, MLP and XOR pages
+        "x1": "input $x_1$",
+        "x2": "input $x_2$",
+        "decision_boundary": "decision boundary",
+        "boundary_title": "{name}: decision boundary",
+        "target_is": "target {label}",
+        "misclassified": "misclassified",
+        "epoch": "epoch",
+        "errors": "misclassified samples",
+        "errors_title": "Misclassified samples in each epoch",
+        "h1": "output of hidden unit $h_1$",
+        "h2": "output of hidden unit $h_2$",
+        "hidden_title": "XOR as the hidden layer sees it",
+        # activations and vanishing-gradient pages
+        "act_step": "step",
+        "act_sigmoid": "sigmoid",
+        "act_tanh": "tanh",
+        "act_relu": "ReLU",
+        "act_linear": "linear (identity)",
+        "max_value": "max {value:.2f}",
+        "activation_row": "activation $f(z)$",
+        "derivative_row": "derivative $f'(z)$",
+        "layer": "layer (input side first)",
+        "gradient_norm": "gradient norm $\\|dW\\|$",
+        "vanishing_title": "Gradient norm in each layer (log scale)",
+        # softmax and cross-entropy page
+        "p_true": "predicted probability of the true class, $p$",
+        "loss_axis": "loss",
+        "loss_vs_p_title": "Loss vs the probability of the true class",
+        "cross_entropy_curve": "cross-entropy $-\\log p$",
+        "mse_curve": "mean squared error (MSE)",
+        "confidently_wrong": "confidently wrong",
+        "cross_entropy_grad": "cross-entropy: $|p - y|$",
+        "mse_grad": "mean squared error (gradient through softmax)",
+        "logit_gradient": "gradient size at the logit, $|\\partial L / \\partial z|$",
+        "gradients_title": "Gradient size vs the probability of the true class",
     },
 }
 
@@ -144,6 +220,10 @@ def _style():
         rc["font.family"] = [hangul_font(), "DejaVu Sans"]  # DejaVu Sans draws the minus sign
     with plt.rc_context(rc):
         yield
+        # The first figure loads the backend, and Jupyter's inline backend switches interactive
+        # mode on as it loads; keep that, or no later plot would be shown.
+        interactive = plt.isinteractive()
+    plt.interactive(interactive)
 
 
 def _axes(ax):
@@ -176,18 +256,71 @@ def plot_cost_curve(W_values, costs, *, b=0.0, path=None, ax=None) -> None:
     W_values = as_float_array("W_values", W_values, ndim=1, shape_hint="(n_values,)")
     costs = as_float_array("costs", costs, ndim=1, shape_hint="(n_values,)")
     if W_values.shape != costs.shape:
-        raise ValueError(f"W_values and costs must have the same shape, got {W_values.shape} and {costs.shape}")
+        raise ValueError(
+            f"W_values and costs must have the same shape, got {W_values.shape} and {costs.shape}"
+        )
     with _style():
         ax = _axes(ax)
         ax.plot(W_values, costs, color="tab:blue", linewidth=2, label=text("cost_of_W"))
         if path is not None:
             W_path = as_float_array("path[0]", path[0], ndim=1, shape_hint="(n_steps,)")
             cost_path = as_float_array("path[1]", path[1], ndim=1, shape_hint="(n_steps,)")
-            ax.plot(W_path, cost_path, "o-", color="tab:orange", markersize=4, label=text("descent_path"))
-            ax.annotate(text("start"), (W_path[0], cost_path[0]), textcoords="offset points", xytext=(8, 4))
-            ax.annotate(text("end"), (W_path[-1], cost_path[-1]), textcoords="offset points", xytext=(8, 8))
-        ax.set(xlabel=text("W"), ylabel=text("cost_of_W"), title=text("cost_curve_title", b=float(b)))
+            ax.plot(
+                W_path,
+                cost_path,
+                "o-",
+                color="tab:orange",
+                markersize=4,
+                label=text("descent_path"),
+            )
+            ax.annotate(
+                text("start"), (W_path[0], cost_path[0]), textcoords="offset points", xytext=(8, 4)
+            )
+            ax.annotate(
+                text("end"), (W_path[-1], cost_path[-1]), textcoords="offset points", xytext=(8, 8)
+            )
+        ax.set(
+            xlabel=text("W"), ylabel=text("cost_of_W"), title=text("cost_curve_title", b=float(b))
+        )
         ax.legend()
+
+
+def plot_cost_surface(W_values, b_values, costs, *, path=None, ax=None) -> None:
+    """Contour lines of cost(W, b); ``costs[i, j]`` is the cost at ``(W_values[j], b_values[i])``.
+
+    ``path=(W_steps, b_steps)`` draws the steps of gradient descent on top.
+    """
+    W_values = as_float_array("W_values", W_values, ndim=1, shape_hint="(n_W,)")
+    b_values = as_float_array("b_values", b_values, ndim=1, shape_hint="(n_b,)")
+    costs = as_float_array("costs", costs, ndim=2, shape_hint="(n_b, n_W)")
+    if costs.shape != (b_values.size, W_values.size):
+        raise ValueError(
+            "costs must have shape (len(b_values), len(W_values)) = "
+            f"{(b_values.size, W_values.size)}, got {costs.shape}"
+        )
+    with _style():
+        ax = _axes(ax)
+        levels = np.geomspace(
+            max(costs.min(), 1e-3), costs.max(), 15
+        )  # the bowl is steep: log-spaced
+        contours = ax.contour(
+            W_values, b_values, costs, levels=levels, cmap="viridis", linewidths=1
+        )
+        ax.clabel(contours, fmt="%.3g", fontsize=7)
+        if path is not None:
+            W_path = as_float_array("path[0]", path[0], ndim=1, shape_hint="(n_steps,)")
+            b_path = as_float_array("path[1]", path[1], ndim=1, shape_hint="(n_steps,)")
+            ax.plot(
+                W_path, b_path, ".-", color="tab:orange", markersize=5, label=text("descent_path")
+            )
+            ax.annotate(
+                text("start"), (W_path[0], b_path[0]), textcoords="offset points", xytext=(6, 6)
+            )
+            ax.annotate(
+                text("end"), (W_path[-1], b_path[-1]), textcoords="offset points", xytext=(6, 6)
+            )
+            ax.legend(loc="upper right")
+        ax.set(xlabel=text("W"), ylabel=text("b"), title=text("cost_surface_title"))
 
 
 def plot_cost_history(costs, *, log_scale=True, ax=None) -> None:
@@ -207,14 +340,307 @@ def plot_learning_rates(histories, *, ax=None) -> None:
     ``histories`` holds objects with ``cost``, ``learning_rate`` and ``diverged``, such as the
     results of :func:`dlbasics.linear_regression.fit`.
     """
+    histories = list(histories)
+    if not histories:
+        raise ValueError("histories must hold at least one run, got none")
+    costs = [as_float_array("history.cost", history.cost, ndim=1) for history in histories]
+    # A diverging run's cost reaches 1e300, which the log scale cannot draw: cut it off above
+    # the plot, whose top stays near the starting costs so the other runs remain readable.
+    top = 100 * max(float(run[0]) for run in costs)
     with _style():
         ax = _axes(ax)
-        for history in histories:
-            costs = as_float_array("history.cost", history.cost, ndim=1)
+        for history, run in zip(histories, costs, strict=True):
             label = text("learning_rate", alpha=history.learning_rate)
             if history.diverged:
                 label += f" ({text('diverged')})"
-            ax.plot(np.arange(costs.size), costs, linewidth=2, label=label)
+            ax.plot(np.arange(run.size), np.minimum(run, 1e6 * top), linewidth=2, label=label)
         ax.set_yscale("log")
+        ax.set_ylim(top=top)
         ax.set(xlabel=text("step"), ylabel=text("cost"), title=text("learning_rate_title"))
+        ax.legend()
+
+
+# --------------------------------------------------------------------------------------------
+# Perceptron, MLP and XOR pages: decision boundaries
+
+
+def _draw_decision_regions(ax, predict, X, y) -> None:
+    """Shade where ``predict`` says 1, draw its 0.5 contour and the samples, circling wrong ones."""
+    low, high = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+    g1, g2 = np.meshgrid(np.linspace(low[0], high[0], 201), np.linspace(low[1], high[1], 201))
+    grid = np.column_stack([g1.ravel(), g2.ravel()])  # (201 * 201, 2)
+    output = np.clip(np.asarray(predict(grid), dtype=np.float64).reshape(g1.shape), 0.0, 1.0)
+    ax.contourf(g1, g2, output, levels=np.linspace(0, 1, 11), cmap="coolwarm", alpha=0.35)
+    if output.min() < 0.5 < output.max():
+        ax.contour(g1, g2, output, levels=[0.5], colors="k", linewidths=1.5)
+    ax.plot([], [], "k-", linewidth=1.5, label=text("decision_boundary"))
+    for label, marker, color in ((1, "o", "tab:red"), (0, "s", "tab:blue")):
+        mask = y == label
+        ax.scatter(
+            *X[mask].T,
+            marker=marker,
+            s=70,
+            color=color,
+            edgecolors="k",
+            zorder=3,
+            label=text("target_is", label=label),
+        )
+    predicted = np.asarray(predict(X), dtype=np.float64).reshape(-1) > 0.5
+    wrong = predicted != (y > 0.5)
+    if wrong.any():
+        ax.scatter(
+            *X[wrong].T,
+            s=320,
+            facecolors="none",
+            edgecolors="k",
+            linewidths=2,
+            zorder=4,
+            label=text("misclassified"),
+        )
+    ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), aspect="equal")
+    ax.grid(False)
+
+
+def _check_points(X, y):
+    X = as_float_array("X", X, ndim=2, shape_hint="(n_samples, 2)")
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 columns to be drawn in the plane, got shape {X.shape}")
+    y = as_float_array("y", y).reshape(-1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must hold one label per row of X ({X.shape[0]}), got shape {y.shape}")
+    return X, y
+
+
+def plot_decision_boundary(predict, X, y, *, name: str = "", legend: bool = True, ax=None) -> None:
+    """Where ``predict`` outputs 1 (shaded) or 0, with its decision boundary and the samples.
+
+    ``predict`` maps inputs ``(n, 2)`` to outputs ``(n,)`` or ``(n, 1)`` in [0, 1]: a perceptron's
+    0/1 or a network's sigmoid output; the boundary is where it crosses 0.5. ``X`` is
+    ``(n_samples, 2)``, ``y`` holds 0/1 labels; samples that ``predict`` gets wrong are circled.
+    """
+    X, y = _check_points(X, y)
+    if not callable(predict):
+        raise TypeError(f"predict must be a function of X, got {type(predict).__name__}")
+    with _style():
+        ax = _axes(ax)
+        _draw_decision_regions(ax, predict, X, y)
+        ax.set(xlabel=text("x1"), ylabel=text("x2"), title=text("boundary_title", name=name))
+        if legend:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
+
+
+def plot_logic_gates(predicts) -> None:
+    """One panel per logic gate (``{"AND": predict, ...}``): its truth table and the boundary."""
+    import matplotlib.pyplot as plt
+
+    from .perceptron import logic_gate
+
+    names = list(predicts)
+    if not names:
+        raise ValueError("predicts must map at least one gate name to a predict function, got {}")
+    with _style():
+        fig, axes = plt.subplots(
+            1, len(names), figsize=(3.2 * len(names), 3.9), layout="constrained", squeeze=False
+        )
+        legend = {}
+        for ax, name in zip(axes[0], names, strict=True):
+            X, y = logic_gate(name)
+            plot_decision_boundary(predicts[name], X, y, name=name, legend=False, ax=ax)
+            for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+                legend.setdefault(label, handle)
+        fig.legend(legend.values(), legend.keys(), loc="outside lower center", ncols=len(legend))
+
+
+def plot_errors_per_epoch(results, *, ax=None) -> None:
+    """Misclassified samples in each epoch, one line per ``{name: PerceptronResult}``."""
+    from matplotlib.ticker import MaxNLocator
+
+    with _style():
+        ax = _axes(ax)
+        for name, result in results.items():
+            errors = np.asarray(result.errors_per_epoch)
+            ax.plot(np.arange(1, errors.size + 1), errors, "o-", markersize=4, label=name)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylim(bottom=-0.2)
+        ax.set(xlabel=text("epoch"), ylabel=text("errors"), title=text("errors_title"))
+        ax.legend()
+
+
+def plot_hidden_space(H, y, output_layer=None, *, inputs=None, ax=None) -> None:
+    """The samples as the hidden layer sees them: ``H`` is ``(n_samples, 2)`` hidden outputs.
+
+    ``output_layer`` (a function of ``H``, outputs in [0, 1]) shades the output unit's decision
+    regions; ``inputs`` ``(n_samples, 2)`` labels each point with the input it came from.
+    """
+    H, y = _check_points(H, y)
+    with _style():
+        ax = _axes(ax)
+        if output_layer is not None:
+            _draw_decision_regions(ax, output_layer, H, y)
+        else:
+            for label, marker, color in ((1, "o", "tab:red"), (0, "s", "tab:blue")):
+                mask = y == label
+                ax.scatter(
+                    *H[mask].T,
+                    marker=marker,
+                    s=70,
+                    color=color,
+                    edgecolors="k",
+                    label=text("target_is", label=label),
+                )
+        if inputs is not None:
+            inputs = as_float_array("inputs", inputs, ndim=2, shape_hint="(n_samples, 2)")
+            labels: dict[
+                tuple, list[str]
+            ] = {}  # inputs that land (almost) on one spot share a label
+            for (x1, x2), point in zip(inputs, H, strict=True):
+                near = [spot for spot in labels if np.hypot(*(point - spot)) < 0.1]
+                spot = near[0] if near else tuple(point)
+                labels.setdefault(spot, []).append(f"({x1:g}, {x2:g})")
+            for spot, names in labels.items():
+                ax.annotate(
+                    "x = " + ", ".join(names),
+                    spot,
+                    textcoords="offset points",
+                    xytext=(0, -18),
+                    ha="center",
+                    fontsize=8,
+                    bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.8},
+                )
+        ax.set(xlabel=text("h1"), ylabel=text("h2"), title=text("hidden_title"))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
+
+
+# --------------------------------------------------------------------------------------------
+# Activations and vanishing gradients
+
+
+def plot_activations(names=("step", "sigmoid", "tanh", "relu"), *, z_min=-5.0, z_max=5.0) -> None:
+    """A grid: each activation f(z) on top and its derivative f'(z) below, over [z_min, z_max].
+
+    Marks sigmoid's largest slope and the ReLU'(0) = 0 convention.
+    """
+    import matplotlib.pyplot as plt
+
+    from .activations import get_activation
+
+    names = list(names)
+    activations = [get_activation(name) for name in names]
+    if not activations or any(a.derivative is None for a in activations):
+        raise ValueError(f"names must list elementwise activations (not softmax), got {names}")
+    z = np.linspace(float(z_min), float(z_max), 1001)
+    with _style():
+        fig, axes = plt.subplots(
+            2,
+            len(names),
+            figsize=(2.9 * len(names), 5.0),
+            sharex=True,
+            layout="constrained",
+            squeeze=False,
+        )
+        for column, activation in enumerate(activations):
+            top, bottom = axes[0, column], axes[1, column]
+            top.plot(z, activation(z), color="tab:blue", linewidth=2)
+            derivative = activation.derivative(z)
+            bottom.plot(z, derivative, color="tab:orange", linewidth=2)
+            top.set_title(text(f"act_{activation.name}"))
+            bottom.set_xlabel("z")
+            if activation.name == "sigmoid":
+                peak = float(derivative.max())
+                bottom.axhline(peak, color="gray", linestyle="--", linewidth=1)
+                bottom.annotate(
+                    text("max_value", value=peak),
+                    (z[-1], peak),
+                    textcoords="offset points",
+                    xytext=(-2, -12),
+                    ha="right",
+                    fontsize=8,
+                )
+            if activation.name == "relu":
+                at_zero = float(activation.derivative(np.array([0.0]))[0])
+                bottom.plot([0.0], [at_zero], "o", color="tab:orange")
+                bottom.annotate(
+                    f"ReLU'(0) = {at_zero:g}",
+                    (0.0, at_zero),
+                    textcoords="offset points",
+                    xytext=(6, 8),
+                    fontsize=8,
+                )
+        axes[0, 0].set_ylabel(text("activation_row"))
+        axes[1, 0].set_ylabel(text("derivative_row"))
+
+
+def _label_log_axis(axis) -> None:
+    """Label a log axis 10^k in the math font.
+
+    Matplotlib's default log labels use the text font, and NanumGothic has no minus sign (10^-6
+    would show a placeholder box in Korean plots); minor ticks stay unlabelled.
+    """
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    def power_of_ten(value, _position):
+        return f"$10^{{{np.log10(value):.0f}}}$" if value > 0 else ""
+
+    axis.set_major_formatter(FuncFormatter(power_of_ten))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def plot_layer_gradient_norms(norms, *, ax=None) -> None:
+    """The gradient norm of every layer (input side first), one line per ``{label: norms}``.
+
+    Log scale: a gradient that shrinks by the same factor in every layer is a straight line.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    with _style():
+        ax = _axes(ax)
+        for label, values in norms.items():
+            values = as_float_array(f"norms[{label!r}]", values, ndim=1, shape_hint="(depth,)")
+            ax.plot(np.arange(1, values.size + 1), values, "o-", markersize=4, label=label)
+        ax.set_yscale("log")
+        _label_log_axis(ax.yaxis)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set(xlabel=text("layer"), ylabel=text("gradient_norm"), title=text("vanishing_title"))
+        ax.legend()
+
+
+# --------------------------------------------------------------------------------------------
+# Softmax and cross-entropy
+
+
+def _check_curves(p, curves):
+    p = as_float_array("p", p, ndim=1, shape_hint="(n_points,)")
+    checked = {}
+    for name, values in curves.items():
+        values = as_float_array(name, values, ndim=1, shape_hint="(n_points,)")
+        if values.shape != p.shape:
+            raise ValueError(f"{name} must have the shape of p {p.shape}, got {values.shape}")
+        checked[name] = values
+    return p, checked
+
+
+def plot_loss_vs_probability(p, *, cross_entropy, mse, ax=None) -> None:
+    """Each loss against ``p``, the probability the model gives the true class (one sample)."""
+    p, curves = _check_curves(p, {"cross_entropy": cross_entropy, "mse": mse})
+    with _style():
+        ax = _axes(ax)
+        ax.plot(p, curves["cross_entropy"], linewidth=2, label=text("cross_entropy_curve"))
+        ax.plot(p, curves["mse"], linewidth=2, label=text("mse_curve"))
+        ax.set(xlabel=text("p_true"), ylabel=text("loss_axis"), title=text("loss_vs_p_title"))
+        ax.legend()
+
+
+def plot_output_gradients(p, *, cross_entropy, mse, ax=None) -> None:
+    """|dL/dz| for the true class's logit z, against its probability ``p``, for both losses.
+
+    The left end is the confidently wrong model: the gradient that should correct it most.
+    """
+    p, curves = _check_curves(p, {"cross_entropy": cross_entropy, "mse": mse})
+    with _style():
+        ax = _axes(ax)
+        ax.axvspan(0.0, 0.1, color="gray", alpha=0.15, label=text("confidently_wrong"))
+        ax.plot(p, np.abs(curves["cross_entropy"]), linewidth=2, label=text("cross_entropy_grad"))
+        ax.plot(p, np.abs(curves["mse"]), linewidth=2, label=text("mse_grad"))
+        ax.set(xlabel=text("p_true"), ylabel=text("logit_gradient"), title=text("gradients_title"))
         ax.legend()

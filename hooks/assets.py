@@ -3,11 +3,17 @@
 ``npm ci`` (run by ``make serve`` / ``make build``) installs MathJax from package.json into
 node_modules/; after the build this hook copies the parts the pages load into
 ``<site>/assets/vendor/mathjax/``: the ``tex-chtml`` component, its web fonts, the TeX extensions
-it autoloads, and the menu's accessibility modules. ``extra_javascript`` in mkdocs.yml loads it.
+it autoloads, and the menu's accessibility modules. ``extra_javascript`` in mkdocs.yml loads it,
+with assets/javascripts/mathjax-config.js before it.
+
+mkdocs-jupyter puts its own MathJax ``<script src=custom_mathjax_url>`` (and a MathJax 2
+configuration) into every notebook page; ``on_page_content`` removes both, so MathJax is loaded
+once, from the right relative path, on every page.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -36,6 +42,35 @@ def mathjax_source(config) -> Path:
             "(`make serve` and `make build` do it for you)"
         )
     return source
+
+
+NOTEBOOK_MATHJAX_CONFIG = re.compile(
+    r'<!-- MathJax configuration -->\s*<script type="text/x-mathjax-config">.*?</script>\s*'
+    r"(<!-- End of mathjax configuration -->)?",
+    re.DOTALL,
+)
+
+
+def on_config(config):
+    mathjax_source(config)  # fail now, not after every page has been executed
+    return config
+
+
+def on_page_content(html, page, config, files):
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    url = jupyter.config["custom_mathjax_url"] if jupyter is not None else ""
+    if not url or "jupyter-wrapper" not in html:
+        return html
+    script = re.compile(
+        r"(<!-- Load mathjax -->\s*)?<script src=\"" + re.escape(url) + r"\">\s*</script>"
+    )
+    html, found = script.subn("", html)
+    if not found:
+        raise PluginError(
+            f"{page.file.src_uri}: mkdocs-jupyter's MathJax script ({url}) was not found in the "
+            "page; hooks/assets.py must be updated for this mkdocs-jupyter version"
+        )
+    return NOTEBOOK_MATHJAX_CONFIG.sub("", html)
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built the other languages

@@ -1,4 +1,4 @@
-"""MkDocs hook: execute the notebook pages ourselves, cache them, and offer them as .ipynb downloads.
+"""MkDocs hook: execute the notebook pages, cache them, and offer them as .ipynb downloads.
 
 A notebook page is a jupytext Markdown file (``.md`` with a ``kernelspec`` front matter) under
 ``docs/<language>/``. mkdocs-jupyter renders it with ``execute: false``; this hook makes sure that
@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import html
 import json
 import os
+import posixpath
 import re
 import sys
 import tempfile
@@ -41,8 +43,11 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+import zmq
+from markdown.extensions.toc import slugify_unicode, unique
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.toc import get_toc
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -56,6 +61,7 @@ RECORD_NAME = "last-build.json"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # What a cell shows when it ends with a matplotlib call instead of plt.show() or a dlbasics.plots
 # function: "[<matplotlib.lines.Line2D at 0x...>]", "Text(0.5, 1.0, 'title')", "<Figure size ...>".
+PYTHON_WARNING = re.compile(r"\b\w*Warning: .*")  # "RuntimeWarning: overflow encountered in exp"
 MATPLOTLIB_REPR = re.compile(r"^\s*\[?<(matplotlib\.|Figure size|Axes)|^\s*Text\(", re.MULTILINE)
 
 
@@ -73,12 +79,18 @@ class Settings:
         cache = os.environ.get("DLBASICS_DOCS_CACHE", "1").strip().lower()
         if cache not in {"0", "1", "false", "true", "no", "yes", "off", "on"}:
             raise PluginError(f"DLBASICS_DOCS_CACHE must be 0 or 1, got {cache!r}")
-        cache_dir = os.environ.get("DLBASICS_DOCS_CACHE_DIR") or project / ".cache/dlbasics-notebooks"
+        cache_dir = (
+            os.environ.get("DLBASICS_DOCS_CACHE_DIR") or project / ".cache/dlbasics-notebooks"
+        )
         paths = os.environ.get("DLBASICS_DOCS_HASH_PATHS")
-        hash_paths = tuple(Path(p) for p in paths.split(os.pathsep) if p) if paths else DEFAULT_HASH_PATHS
+        hash_paths = (
+            tuple(Path(p) for p in paths.split(os.pathsep) if p) if paths else DEFAULT_HASH_PATHS
+        )
         for path in hash_paths:
             if not path.exists():
-                raise PluginError(f"cache key input {path} does not exist (DLBASICS_DOCS_HASH_PATHS)")
+                raise PluginError(
+                    f"cache key input {path} does not exist (DLBASICS_DOCS_HASH_PATHS)"
+                )
         return cls(
             cache=cache in {"1", "true", "yes", "on"},
             cache_dir=Path(cache_dir),
@@ -103,7 +115,9 @@ class NotebookPage:
     src_uri: str  # e.g. "ko/linear-regression.md"
     language: str
     key: str = ""
-    executed: Path | None = None  # the executed .ipynb (in the cache or this build's scratch folder)
+    executed: Path | None = (
+        None  # the executed .ipynb (in the cache or this build's scratch folder)
+    )
     seconds: float | None = None  # None: came from the cache
 
 
@@ -159,7 +173,9 @@ def on_files(files, config):
     if jupyter is None:
         raise PluginError("hooks/notebooks.py needs the mkdocs-jupyter plugin in mkdocs.yml")
     if jupyter.config["execute"]:
-        raise PluginError("set mkdocs-jupyter's `execute: false`: hooks/notebooks.py executes pages")
+        raise PluginError(
+            "set mkdocs-jupyter's `execute: false`: hooks/notebooks.py executes pages"
+        )
     settings = Settings.from_environment(config)
     _build = Build(settings)
     languages, default_language = _languages(config)
@@ -194,7 +210,9 @@ def on_files(files, config):
         )  # fmt: skip
         errors = asyncio.run(_execute_all(pending, out_dir, settings))
         if errors:
-            raise PluginError("notebook page(s) failed, the site was not built:\n\n" + "\n\n".join(errors))
+            raise PluginError(
+                "notebook page(s) failed, the site was not built:\n\n" + "\n\n".join(errors)
+            )
     return files
 
 
@@ -209,9 +227,20 @@ async def _execute_all(pages, out_dir: Path, settings: Settings) -> list[str]:
     return [error for error in results if error]
 
 
+SHELL_CELL = re.compile(r"^\s*(%%(bash|sh|script|system)\b|!)")
+
+
 async def _execute(page: NotebookPage, out_dir: Path, settings: Settings) -> str | None:
     """Execute one page into ``out_dir/<key>.ipynb``; return an error message, or None."""
     notebook = jupytext.read(page.source)
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for number, cell in enumerate(code_cells, start=1):
+        if SHELL_CELL.match(cell.source):
+            return (
+                f"{page.src_uri}: code cell {number} would run shell commands on the build machine "
+                f"(`{cell.source.splitlines()[0]}`). jupytext turns ```bash and ```sh blocks into "
+                "%%bash cells: show commands in a ```console block instead"
+            )
     where = {"cell": None}
 
     def on_cell_start(cell, cell_index):
@@ -225,6 +254,9 @@ async def _execute(page: NotebookPage, out_dir: Path, settings: Settings) -> str
         resources={"metadata": {"path": str(page.source.parent)}},
         on_cell_start=on_cell_start,
     )
+    client.km = client.create_kernel_manager()
+    if zmq.has("curve"):  # encrypt the kernel's local sockets (else ipykernel warns on every start)
+        client.km.transport_encryption = "auto"
     env = dict(os.environ)
     env.update(
         DLBASICS_LANG=page.language,
@@ -269,13 +301,21 @@ def _describe_failure(page, notebook, cell_index, error, settings) -> str:
 
 
 def _check_outputs(page: NotebookPage, notebook) -> None:
-    """Warn (which fails a --strict build) when a cell shows a matplotlib object's repr."""
+    """Warn (failing a --strict build) when a cell shows a matplotlib repr or a Python warning."""
     number = 0
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
         number += 1
         for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                warning = PYTHON_WARNING.search(output.get("text", ""))
+                if warning:
+                    log.warning(
+                        "%s, code cell %d shows a Python warning, %r: fix its cause (or silence it "
+                        "where it is raised, in dlbasics, if it teaches nothing)",
+                        page.src_uri, number, warning[0][:120],
+                    )  # fmt: skip
             data = output.get("data", {})
             if output.get("output_type") not in {"execute_result", "display_data"} or set(data) != {
                 "text/plain"
@@ -308,10 +348,68 @@ def on_pre_page(page, config, files):
             render(config, files)
         finally:
             page.file.abs_src_path = source
+        page.content, tokens = anchor_headings(page.content)
+        page.toc = get_toc(tokens)
+        page.content = link_pages(page.content, page, files)
 
     page.render = render_executed
     page.dlbasics_notebook = f"{notebook.source.stem}.ipynb"  # read by overrides/main.html
     return page
+
+
+HEADING = re.compile(
+    r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="#[^"]*">\u00b6</a></h\1>', re.DOTALL
+)
+
+
+def anchor_headings(content: str):
+    """Give the notebook's headings Unicode ids and return ``(content, toc_tokens)``.
+
+    mkdocs-jupyter's ids keep ASCII only, so every Korean heading got ``id=""`` and the table of
+    contents pointed nowhere. Here each heading gets the id Python-Markdown would give it
+    (``slugify_unicode``, made unique with ``_1``, ``_2``...), and the table of contents is rebuilt
+    from the headings actually on the page.
+    """
+    ids: set[str] = set()
+    root = {"level": 0, "children": []}
+    stack = [root]
+
+    def replace(match):
+        level, inner = int(match[1]), match[2]
+        name = re.sub(r"<[^>]+>", "", inner).strip()
+        slug = unique(slugify_unicode(html.unescape(name), "-") or "section", ids)
+        token = {"level": level, "id": slug, "name": name, "children": []}
+        while stack[-1]["level"] >= level:
+            stack.pop()
+        stack[-1]["children"].append(token)
+        stack.append(token)
+        anchor = f'<a class="anchor-link" href="#{slug}">\u00b6</a>'
+        return f'<h{level} id="{slug}">{inner}{anchor}</h{level}>'
+
+    return HEADING.sub(replace, content), root["children"]
+
+
+# href="gradient-descent.md" or "../ko/x.md#part", not "https://...", "/...", "#..."
+PAGE_LINK = re.compile(r'href="(?![A-Za-z][A-Za-z0-9+.-]*:|/|#)([^"#?]+\.md)(#[^"]*)?"')
+
+
+def link_pages(content: str, page, files) -> str:
+    """Turn links to other pages' .md files into their URLs, as MkDocs does for Markdown pages.
+
+    nbconvert leaves ``[text](gradient-descent.md)`` as it is; this resolves it against the page's
+    own folder and warns (which fails a --strict build) when no such page exists.
+    """
+
+    def replace(match):
+        folder = posixpath.dirname(page.file.src_uri)
+        target_uri = posixpath.normpath(posixpath.join(folder, html.unescape(match[1])))
+        target = files.get_file_from_path(target_uri)
+        if target is None or not target.is_documentation_page():
+            log.warning("%s links to %s, which is not a page", page.file.src_uri, match[1])
+            return match[0]
+        return f'href="{target.url_relative_to(page.file)}{match[2] or ""}"'
+
+    return PAGE_LINK.sub(replace, content)
 
 
 # ---------------------------------------------------------------------------------------------

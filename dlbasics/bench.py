@@ -1,0 +1,490 @@
+"""Benchmark: the NumPy trainer against Keras on TensorFlow and against the BLAS floor.
+
+One epoch of the lecture's MNIST model (784 -> Dense 392 tanh -> Dense 10 softmax, RMSprop with
+Keras' defaults, batch 128, the 10,000 test images as validation data) is timed three ways, in
+one process, on the same float32 arrays:
+
+- **NumPy**: the wall time of :meth:`dlbasics.mlp.MLP.fit` for one epoch: the code the pages use
+  (input checks, shuffling, 469 training steps, the validation pass).
+- **Keras**: the wall time of ``model.fit`` for one epoch with the same model, data, batch,
+  optimizer and validation data. Import, tracing and compilation are left out: the model is
+  built and compiled once and warmed up by a ``fit`` on a few batches of every shape the epoch
+  uses; every timed epoch then starts from the same fresh weights and optimizer state.
+- **The BLAS floor**: the matrix products such an epoch cannot avoid, and nothing else, through
+  NumPy's BLAS at the training shapes. Per training step: ``X @ W1`` and ``A1 @ W2`` (forward),
+  ``A1.T @ dZ2``, ``dZ2 @ W2.T`` and ``X.T @ dZ1`` (backward; neither trainer computes a
+  gradient for the input images); then the forward products over the validation images. Their
+  FLOPs are counted analytically (``2 m k n`` for an ``(m, k) @ (k, n)`` product); the rate is
+  that count over the measured time. Elementwise work (tanh, softmax, the optimizer) is left out,
+  so no trainer can beat the floor on this machine; trainer / floor says how close one comes.
+
+The validation pass is in all three (``fit(validation_data=...)`` runs it in both trainers), so
+every ratio compares the same work. Each side is measured ``repeats`` times, interleaved (NumPy,
+Keras, floor, NumPy, ...) so that load from other programs hits all three alike, and medians are
+compared. The functions return plain dicts, so a page can call them and show the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ._validation import check_positive_int
+from .mlp import MLP
+from .mnist_numpy import ACTIVATIONS, LAYER_SIZES
+from .mnist_runs import format_table
+from .optimizers import RMSprop
+
+DEFAULT_JSON = Path("artifacts/bench.json")
+VALIDATION_BATCH_SIZE = 10_000  # MLP.predict's batch; FLOPs do not depend on it
+
+
+# ---------------------------------------------------------------------------- FLOPs, floor
+def epoch_flops(n_train: int, n_val: int, layer_sizes=LAYER_SIZES) -> dict[str, int]:
+    """Matmul FLOPs of one epoch: ``2 m k n`` for every ``(m, k) @ (k, n)`` product it needs.
+
+    Per training sample, every layer does ``A_prev @ W`` (forward) and ``A_prev.T @ dZ`` (its
+    weight gradient), and every layer but the first ``dZ @ W.T`` (the gradient passed down).
+    Validation is the forward products only. The batch size does not change the count.
+    """
+    pairs = list(zip(layer_sizes[:-1], layer_sizes[1:], strict=True))
+    forward = sum(2 * n_in * n_out for n_in, n_out in pairs)  # per sample
+    weight_gradients = forward
+    passed_down = sum(2 * n_in * n_out for n_in, n_out in pairs[1:])
+    training = n_train * (forward + weight_gradients + passed_down)
+    validation = n_val * forward
+    return {"training": training, "validation": validation, "total": training + validation}
+
+
+def _floor_buffers(layer_sizes, n_rows, rng, dtype):
+    """Every array one step's products read or write, preallocated for ``n_rows`` samples."""
+    pairs = list(zip(layer_sizes[:-1], layer_sizes[1:], strict=True))
+    weights = [rng.uniform(-0.1, 0.1, size=pair).astype(dtype) for pair in pairs]  # (n_in, n_out)
+    outputs = [np.empty((n_rows, n_out), dtype) for _, n_out in pairs]  # Z of each layer
+    deltas = [rng.normal(size=(n_rows, n_out)).astype(dtype) for _, n_out in pairs]  # dZ
+    passed = [np.empty((n_rows, n_in), dtype) for n_in, _ in pairs]  # dA_prev
+    weight_grads = [np.empty_like(W) for W in weights]  # dW
+    return weights, outputs, deltas, passed, weight_grads
+
+
+def _floor_epoch(X_train, X_val, batch_size, buffers, val_outputs) -> float:
+    """The epoch's products alone, on the real input rows; returns the seconds they took."""
+    weights, outputs, deltas, passed, weight_grads = buffers
+    start = time.perf_counter()
+    for first in range(0, X_train.shape[0], batch_size):
+        X = X_train[first : first + batch_size]  # (m, n_in), a view
+        m = X.shape[0]
+        inputs = [X] + [Z[:m] for Z in outputs[:-1]]  # each layer's A_prev (no activation)
+        for A_prev, W, Z in zip(inputs, weights, outputs, strict=True):
+            np.matmul(A_prev, W, out=Z[:m])  # (m, n_in) @ (n_in, n_out) -> (m, n_out)
+        for layer in reversed(range(len(weights))):
+            dZ = deltas[layer][:m]
+            # (n_in, m) @ (m, n_out) -> (n_in, n_out)
+            np.matmul(inputs[layer].T, dZ, out=weight_grads[layer])
+            if layer > 0:  # (m, n_out) @ (n_out, n_in) -> (m, n_in)
+                np.matmul(dZ, weights[layer].T, out=passed[layer][:m])
+    for first in range(0, X_val.shape[0], VALIDATION_BATCH_SIZE):
+        A = X_val[first : first + VALIDATION_BATCH_SIZE]
+        m = A.shape[0]
+        for W, Z in zip(weights, val_outputs, strict=True):
+            A = np.matmul(A, W, out=Z[:m])
+    return time.perf_counter() - start
+
+
+def blas_floor(X_train, X_val, *, batch_size: int = 128, layer_sizes=LAYER_SIZES, seed=0) -> dict:
+    """Time the matrix products of one epoch (training and validation) and nothing else.
+
+    Returns ``seconds``, ``flops`` (:func:`epoch_flops`) and ``gflop_per_s``, the rate NumPy's
+    BLAS reaches at the training shapes. Inputs are the real rows, read batch by batch as a
+    trainer reads them; the other operands are random and the outputs preallocated.
+    """
+    X_train = np.ascontiguousarray(X_train, dtype=np.float32)
+    X_val = np.ascontiguousarray(X_val, dtype=np.float32)
+    batch_size = check_positive_int("batch_size", batch_size)
+    rng = np.random.default_rng(seed)
+    buffers = _floor_buffers(layer_sizes, batch_size, rng, np.float32)
+    n_val_rows = min(VALIDATION_BATCH_SIZE, X_val.shape[0])
+    val_outputs = [np.empty((n_val_rows, n_out), np.float32) for n_out in layer_sizes[1:]]
+    seconds = _floor_epoch(X_train, X_val, batch_size, buffers, val_outputs)
+    flops = epoch_flops(X_train.shape[0], X_val.shape[0], layer_sizes)
+    return {"seconds": seconds, "flops": flops, "gflop_per_s": flops["total"] / seconds / 1e9}
+
+
+def matmul_rates(*, batch_size: int = 128, layer_sizes=LAYER_SIZES, calls: int = 50, seed=0):
+    """GFLOP/s of each product one training step does, alone, by shape (median of ``calls``)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for layer, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:], strict=True)):
+        A = rng.random((batch_size, n_in), dtype=np.float32)
+        W = rng.random((n_in, n_out), dtype=np.float32)
+        dZ = rng.random((batch_size, n_out), dtype=np.float32)
+        products = [
+            (f"A{layer} @ W{layer + 1}", A, W),
+            (f"A{layer}.T @ dZ{layer + 1}", A.T, dZ),
+        ]
+        if layer > 0:
+            products.append((f"dZ{layer + 1} @ W{layer + 1}.T", dZ, W.T))
+        for name, left, right in products:
+            out = np.empty((left.shape[0], right.shape[1]), np.float32)
+            times = []
+            for _ in range(calls + 5):  # the first five are a warm-up
+                start = time.perf_counter()
+                np.matmul(left, right, out=out)
+                times.append(time.perf_counter() - start)
+            seconds = statistics.median(times[5:])
+            flops = 2 * left.shape[0] * left.shape[1] * right.shape[1]
+            rows.append(
+                {
+                    "product": name,
+                    "shape": f"{left.shape} @ {right.shape}",
+                    "microseconds": seconds * 1e6,
+                    "gflop_per_s": flops / seconds / 1e9,
+                }
+            )
+    return rows
+
+
+# ------------------------------------------------------------------------------- trainers
+def _history_numbers(history: dict) -> dict[str, float]:
+    return {key: float(values[-1]) for key, values in history.items()}
+
+
+def time_numpy_epoch(train, validation, *, batch_size: int = 128, seed=0) -> dict:
+    """Train the lecture's model from scratch for one epoch with :class:`~dlbasics.mlp.MLP`.
+
+    ``train`` and ``validation`` are ``(X, Y)`` pairs: float32 ``(n, 784)`` inputs and one-hot
+    ``(n, 10)`` targets (:func:`dlbasics.mnist_runs.prepare_data`). Returns ``seconds`` (the whole
+    ``fit`` call), ``train_seconds`` (without the validation pass) and the epoch's metrics.
+    """
+    model = MLP(LAYER_SIZES, ACTIVATIONS, seed=seed)
+    start = time.perf_counter()
+    history = model.fit(
+        *train,
+        optimizer=RMSprop(),
+        batch_size=batch_size,
+        n_epochs=1,
+        validation_data=validation,
+        seed=seed,
+        verbose=False,
+    )
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "train_seconds": history.epoch_seconds[0],
+        **_history_numbers(history.history),
+    }
+
+
+class KerasEpoch:
+    """The lecture's Keras model, built, compiled and warmed up once; :meth:`time` times an epoch.
+
+    The warm-up ``fit`` runs batches of every shape the real epoch has (full batches and the
+    last, shorter ones of the training and the validation data), so no tracing is left for the
+    timed epochs. Each timed epoch restores the initial weights and optimizer state and reseeds
+    the shuffle, so every repeat does the same work.
+    """
+
+    def __init__(self, train, validation, *, batch_size: int = 128, seed=0):
+        from .keras_models import build_lecture_model, import_keras
+
+        self.keras = import_keras()
+        self.train, self.validation = train, validation
+        self.batch_size = check_positive_int("batch_size", batch_size)
+        self.seed = seed
+        start = time.perf_counter()
+        self.keras.utils.set_random_seed(seed)
+        self.model = build_lecture_model()
+        self.model.optimizer.build(self.model.trainable_variables)
+        self._weights = self.model.get_weights()
+        self._optimizer_state = [v.numpy() for v in self.model.optimizer.variables]
+        self.model.fit(
+            *(self._warm_up_slice(array) for array in train),
+            batch_size=batch_size,
+            epochs=1,
+            validation_data=tuple(self._warm_up_slice(array) for array in validation),
+            verbose=0,
+        )
+        self.warm_up_seconds = time.perf_counter() - start
+
+    def _warm_up_slice(self, array):
+        """One full batch plus a batch as short as the epoch's last: every shape, few samples."""
+        remainder = array.shape[0] % self.batch_size or self.batch_size
+        return array[: self.batch_size + remainder]
+
+    def time(self) -> dict:
+        """One timed epoch from the initial weights: ``seconds`` of ``fit`` and its metrics."""
+        self.model.set_weights(self._weights)
+        for variable, value in zip(
+            self.model.optimizer.variables, self._optimizer_state, strict=True
+        ):
+            variable.assign(value)
+        self.keras.utils.set_random_seed(self.seed)
+        start = time.perf_counter()
+        history = self.model.fit(
+            *self.train,
+            batch_size=self.batch_size,
+            epochs=1,
+            validation_data=self.validation,
+            verbose=0,
+        )
+        seconds = time.perf_counter() - start
+        return {"seconds": seconds, **_history_numbers(history.history)}
+
+
+def time_keras_epoch(train, validation, *, batch_size: int = 128, seed=0) -> dict:
+    """Build, compile and warm up the Keras model, then time one epoch of ``fit`` (see
+    :class:`KerasEpoch`); ``warm_up_seconds`` is reported but not in ``seconds``."""
+    epoch = KerasEpoch(train, validation, batch_size=batch_size, seed=seed)
+    return {**epoch.time(), "warm_up_seconds": epoch.warm_up_seconds}
+
+
+# ------------------------------------------------------------------------------ the run
+def environment() -> dict:
+    """What the numbers depend on: machine, load, library versions, BLAS threads."""
+    info = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "load_average": list(os.getloadavg()),
+        "blas_env": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_"))},
+    }
+    try:
+        from threadpoolctl import threadpool_info
+    except ModuleNotFoundError:
+        info["blas"] = "unknown (threadpoolctl is not installed)"
+    else:
+        info["blas"] = [
+            {
+                key: pool.get(key)
+                for key in ("internal_api", "version", "num_threads", "architecture")
+            }
+            for pool in threadpool_info()
+        ]
+    for name in ("keras", "tensorflow"):
+        module = sys.modules.get(name)
+        if module is not None:
+            info[name] = module.__version__
+    return info
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _median_summary(runs: list[dict]) -> dict:
+    seconds = [run["seconds"] for run in runs]
+    summary = {"median_seconds": statistics.median(seconds), "seconds": seconds}
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        if key in runs[0]:
+            summary[key] = statistics.median(run[key] for run in runs)
+    return summary
+
+
+def run(train, validation, *, repeats: int = 3, batch_size: int = 128, seed=0, log=None) -> dict:
+    """The whole benchmark: ``repeats`` interleaved rounds of NumPy, Keras and the floor.
+
+    Returns a JSON-able dict: settings, FLOPs, per-side medians and runs, the ratios, the
+    per-product matmul rates and the environment (load averages before and after).
+    """
+    repeats = check_positive_int("repeats", repeats)
+    batch_size = check_positive_int("batch_size", batch_size)
+    log = log or (lambda message: print(message, file=sys.stderr, flush=True))
+    load_before = list(os.getloadavg())
+
+    log("warming up: a short NumPy fit, then Keras (import, build, compile, a short fit) ...")
+    short = tuple(array[: 8 * batch_size] for array in train)
+    time_numpy_epoch(short, short, batch_size=batch_size, seed=seed)
+    keras_epoch = KerasEpoch(train, validation, batch_size=batch_size, seed=seed)
+    log(f"  Keras warm-up took {keras_epoch.warm_up_seconds:.1f} s (not counted)")
+
+    runs = {"numpy": [], "keras": [], "floor": []}
+    for round_ in range(1, repeats + 1):
+        runs["numpy"].append(time_numpy_epoch(train, validation, batch_size=batch_size, seed=seed))
+        runs["keras"].append(keras_epoch.time())
+        runs["floor"].append(blas_floor(train[0], validation[0], batch_size=batch_size, seed=seed))
+        log(
+            f"round {round_}/{repeats}: NumPy {runs['numpy'][-1]['seconds']:.3f} s, "
+            f"Keras {runs['keras'][-1]['seconds']:.3f} s, "
+            f"floor {runs['floor'][-1]['seconds']:.3f} s"
+        )
+
+    results = {
+        "model": "784 -> Dense(392, tanh) -> Dense(10, softmax), RMSprop (Keras defaults), "
+        "categorical cross-entropy",
+        "settings": {
+            "batch_size": batch_size,
+            "seed": seed,
+            "repeats": repeats,
+            "n_train": int(train[0].shape[0]),
+            "n_validation": int(validation[0].shape[0]),
+            "timed": "one epoch of fit, validation pass included; Keras without import, "
+            "tracing and compilation",
+        },
+        "flops": epoch_flops(train[0].shape[0], validation[0].shape[0]),
+        "numpy": _median_summary(runs["numpy"]),
+        "keras": {**_median_summary(runs["keras"]), "warm_up_seconds": keras_epoch.warm_up_seconds},
+        "floor": _median_summary(runs["floor"]),
+        "matmul_rates": matmul_rates(batch_size=batch_size, seed=seed),
+    }
+    results["numpy"]["median_train_seconds"] = statistics.median(
+        r["train_seconds"] for r in runs["numpy"]
+    )
+    floor = results["floor"]["median_seconds"]
+    results["floor"]["gflop_per_s"] = results["flops"]["total"] / floor / 1e9
+    numpy_seconds = results["numpy"]["median_seconds"]
+    keras_seconds = results["keras"]["median_seconds"]
+    results["ratios"] = {
+        "numpy_over_keras": numpy_seconds / keras_seconds,
+        "numpy_over_floor": numpy_seconds / floor,
+        "keras_over_floor": keras_seconds / floor,
+        # The same ratios round by round (each from runs seconds apart), for the spread.
+        "numpy_over_keras_by_round": [
+            n["seconds"] / k["seconds"] for n, k in zip(runs["numpy"], runs["keras"], strict=True)
+        ],
+        "numpy_over_floor_by_round": [
+            n["seconds"] / f["seconds"] for n, f in zip(runs["numpy"], runs["floor"], strict=True)
+        ],
+    }
+    results["environment"] = {
+        **environment(),
+        "load_average_before": load_before,
+        "load_average_after": list(os.getloadavg()),
+    }
+    del results["environment"]["load_average"]
+    return results
+
+
+def table_rows(results: dict) -> list[list[str]]:
+    """The summary table (header first): seconds per epoch, val_accuracy, x floor, x Keras."""
+    floor = results["floor"]["median_seconds"]
+    keras_seconds = results["keras"]["median_seconds"]
+    env = results["environment"]
+    rows = [["", "s / epoch (median)", "val_accuracy", "x floor", "x Keras"]]
+    for label, key in (
+        (f"NumPy {env['numpy']} (dlbasics.mlp)", "numpy"),
+        (f"Keras {env.get('keras', '?')} / TensorFlow {env.get('tensorflow', '?')}", "keras"),
+    ):
+        side = results[key]
+        rows.append(
+            [
+                label,
+                f"{side['median_seconds']:.3f}",
+                f"{side['val_accuracy']:.4f}",
+                f"{side['median_seconds'] / floor:.2f}",
+                f"{side['median_seconds'] / keras_seconds:.2f}",
+            ]
+        )
+    rows.append(
+        [
+            f"BLAS floor ({results['floor']['gflop_per_s']:.0f} GFLOP/s)",
+            f"{floor:.3f}",
+            "-",
+            "1.00",
+            f"{floor / keras_seconds:.2f}",
+        ]
+    )
+    return rows
+
+
+def report(results: dict, *, markdown: bool = False) -> str:
+    """The table with a line of context above and the two headline ratios below."""
+    settings, flops, env = results["settings"], results["flops"], results["environment"]
+    ratios = results["ratios"]
+    head = (
+        f"One MNIST epoch of {results['model']}, batch {settings['batch_size']}, "
+        f"{settings['n_train']:,} training + {settings['n_validation']:,} validation images "
+        f"(validation pass included); median of {settings['repeats']} interleaved rounds.\n"
+        f"Matmul work per epoch: {flops['total'] / 1e9:.1f} GFLOP "
+        f"({flops['training'] / 1e9:.1f} training + {flops['validation'] / 1e9:.1f} validation). "
+        f"Machine: {env['cpu']}, {env['cpu_count']} CPUs, load average "
+        f"{env['load_average_before'][0]:.2f} before / {env['load_average_after'][0]:.2f} after."
+    )
+    tail = (
+        f"NumPy / TensorFlow = {ratios['numpy_over_keras']:.2f}, "
+        f"NumPy / floor = {ratios['numpy_over_floor']:.2f}"
+    )
+    return f"{head}\n\n{format_table(table_rows(results), markdown=markdown)}\n\n{tail}"
+
+
+# ------------------------------------------------------------------------ command line
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dlbasics bench",
+        description="Time one MNIST epoch of the lecture's model: the NumPy trainer, Keras on "
+        "TensorFlow, and the BLAS floor (the epoch's matrix products alone). "
+        "With --cnn: the CNN benchmark instead (its own options follow).",
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds (default: 3)")
+    parser.add_argument("--seed", type=int, default=0, help="weights and shuffling (default: 0)")
+    parser.add_argument("--batch-size", type=int, default=128, help="(default: 128)")
+    parser.add_argument(
+        "--json",
+        metavar="PATH",
+        type=Path,
+        default=DEFAULT_JSON,
+        help=f"where to write the results as JSON (default: {DEFAULT_JSON})",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=None,
+        help="the MNIST files (default: $DLBASICS_MNIST_DIR, the user cache, Keras' download)",
+    )
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    return parser
+
+
+def _run_cnn_benchmark(argv: list[str]) -> int:
+    try:
+        from .cnn import benchmark_main
+    except ModuleNotFoundError as error:
+        if error.name != "dlbasics.cnn":
+            raise
+        from .cli import CommandError
+
+        raise CommandError("--cnn needs dlbasics.cnn, which this installation lacks") from None
+    status = benchmark_main(argv)
+    return 0 if status is None else int(status)
+
+
+def main(argv=None) -> int:
+    """``dlbasics bench [--repeats N] [--seed S] [--json PATH] ...``; ``--cnn ...`` for the CNN."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--cnn" in argv:
+        return _run_cnn_benchmark([arg for arg in argv if arg != "--cnn"])
+    parser = _parser()
+    args = parser.parse_args(argv)
+    for name in ("repeats", "batch_size"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
+    if args.seed < 0:
+        parser.error(f"--seed must be >= 0, got {args.seed}")
+
+    from .mnist import load_mnist
+    from .mnist_runs import prepare_data
+
+    train, validation, _ = prepare_data(load_mnist(args.data_dir), "test")
+    results = run(
+        train, validation, repeats=args.repeats, batch_size=args.batch_size, seed=args.seed
+    )
+    print(report(results, markdown=args.markdown))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten: {args.json}")
+    return 0

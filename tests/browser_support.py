@@ -1,0 +1,447 @@
+"""Helpers for the browser tests (tests/test_browser.py): find Chromium, serve a built site on
+127.0.0.1, visit one page and report what a reader's browser saw.
+
+Every check of a page lives in :func:`check_page`, which returns a :class:`PageReport`; the tests
+assert on its fields. The same function runs on a deliberately broken copy of a page in
+``test_checks_catch_a_broken_page``, so each check is shown to fail when the thing it guards breaks.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO / "docs"
+ARTIFACTS = REPO / "artifacts"
+DEFAULT_LANGUAGE = "ko"  # served at /; every other language at /<language>/
+LANGUAGES = ("ko", "en")
+LOCAL_HOST = "127.0.0.1"
+
+# Chromium as root on a machine without a network: no sandbox (root), no GPU, and none of the
+# background services that phone home (component updates, sync, field trials, QUIC probes).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+
+# Math source as MathJax would see it (mathjax-config.js: $...$ and \\(...\\) inline, $$...$$ and
+# \\[...\\] displayed). In a page's visible text after typesetting, any of it is math left raw.
+RAW_MATH = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\$[^$\n]+\$")
+
+# Maximum time for MathJax to finish typesetting a page, and for search results to appear.
+MATHJAX_TIMEOUT_MS = 30_000
+SEARCH_TIMEOUT_MS = 30_000
+
+# -- which browser -------------------------------------------------------------------------------
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def chromium_executable() -> tuple[str | None, str]:
+    """The Chromium to launch and where it came from.
+
+    ``DLBASICS_CHROMIUM`` if set (it must exist), else Debian's ``/usr/bin/chromium``, else
+    ``None``: Playwright's own bundled browser (what GitHub Actions gets from
+    ``playwright install chromium``).
+    """
+    configured = os.environ.get("DLBASICS_CHROMIUM")
+    if configured:
+        if not os.access(configured, os.X_OK):
+            pytest.fail(f"DLBASICS_CHROMIUM={configured!r} is not an executable file")
+        return configured, "DLBASICS_CHROMIUM"
+    if os.access(DEBIAN_CHROMIUM, os.X_OK):
+        return str(DEBIAN_CHROMIUM), "Debian's chromium package"
+    return None, "Playwright's bundled Chromium"
+
+
+def skip_or_fail(reason: str):
+    """Skip outside CI; under CI=true a missing browser is a broken set-up, so fail."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: the browser tests must run)")
+    pytest.skip(reason)
+
+
+# -- serving the site ----------------------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
+        pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except (ConnectionResetError, BrokenPipeError):
+            pass  # the browser dropped a connection it no longer needed
+
+
+class SiteServer:
+    """Serve ``root`` on 127.0.0.1 at a free port, in a background thread (a context manager)."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        handler = functools.partial(_QuietHandler, directory=str(self.root))
+        self._httpd = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        self.base_url = f"http://{LOCAL_HOST}:{self.port}/"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> SiteServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=10)
+
+    def url(self, path: str) -> str:
+        return urljoin(self.base_url, path.lstrip("/"))
+
+    def is_local(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return True  # never leaves the browser
+        return parts.scheme in ("http", "https") and parts.hostname == LOCAL_HOST
+
+
+@functools.cache
+def fetch(url: str) -> tuple[int, bytes]:
+    """GET ``url`` once (cached for the session): the status and the body (empty on an error)."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - our own server
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+# -- which pages ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SitePage:
+    language: str
+    name: str  # the page's file name without .md: "index", "backpropagation"
+
+    @property
+    def path(self) -> str:
+        """The URL path: /, /backpropagation/, /en/, /en/backpropagation/."""
+        prefix = "/" if self.language == DEFAULT_LANGUAGE else f"/{self.language}/"
+        return prefix if self.name == "index" else f"{prefix}{self.name}/"
+
+    @property
+    def id(self) -> str:
+        return f"{self.language}:{self.path}"
+
+    def html_file(self, site_dir: Path) -> Path:
+        return Path(site_dir) / self.path.strip("/") / "index.html"
+
+
+def site_pages(docs_dir: Path = DOCS) -> list[SitePage]:
+    """Every page of the site: one per ``docs/<language>/*.md``, in every language."""
+    return [
+        SitePage(language, source.stem)
+        for language in LANGUAGES
+        for source in sorted((docs_dir / language).glob("*.md"))
+    ]
+
+
+def built_html_pages(site_dir: Path) -> set[str]:
+    """The URL path of every page in a built site (``**/index.html``), assets excluded."""
+    paths = set()
+    for html in Path(site_dir).rglob("index.html"):
+        relative = html.parent.relative_to(site_dir).as_posix()
+        if relative.split("/")[0] in {"assets", "search"}:
+            continue
+        paths.add("/" if relative == "." else f"/{relative}/")
+    return paths
+
+
+# -- checking one page ---------------------------------------------------------------------------
+
+
+@dataclass
+class PageReport:
+    url: str
+    status: int | None = None
+    html_lang: str | None = None
+    requests: list[str] = field(default_factory=list)  # every request the page made, in order
+    third_party: list[str] = field(default_factory=list)  # requests to any other host
+    blocked: list[str] = field(default_factory=list)  # third-party requests the route aborted
+    failed_local: list[str] = field(default_factory=list)  # local requests with status >= 400
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    has_math_source: bool = False  # the page's HTML holds TeX for MathJax to typeset
+    mathjax_ready: bool = False  # MathJax.startup.promise resolved within the timeout
+    math_elements: int = 0  # mjx-container elements after typesetting
+    math_errors: list[str] = field(default_factory=list)  # mjx-merror: TeX MathJax could not parse
+    raw_math: list[str] = field(default_factory=list)  # math source left in the visible text
+    images: int = 0
+    broken_images: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # every same-site URL it links to or loads
+    broken_links: list[str] = field(default_factory=list)  # "url -> status" or "url#id (no id)"
+    download_href: str | None = None  # the download-notebook link, resolved
+
+    def problems(self, expected_lang: str) -> list[str]:
+        """Everything wrong with the page, one line each; empty for a good page."""
+        found = []
+        if self.status != 200:
+            found.append(f"HTTP status {self.status}, expected 200")
+        if self.html_lang != expected_lang:
+            found.append(f'<html lang="{self.html_lang}">, expected "{expected_lang}"')
+        found += [f"third-party request (blocked): {url}" for url in self.third_party]
+        found += [f"local request failed: {entry}" for entry in self.failed_local]
+        found += [f"console error: {text}" for text in self.console_errors]
+        found += [f"page error: {text}" for text in self.page_errors]
+        if self.has_math_source:
+            if not self.mathjax_ready:
+                found.append("MathJax did not finish typesetting")
+            if self.math_elements == 0:
+                found.append("the page has math but no <mjx-container>: MathJax typeset nothing")
+        found += [f"MathJax error: {text}" for text in self.math_errors]
+        found += [f"untypeset math in the text: {text!r}" for text in self.raw_math]
+        found += [f"image not loaded: {src}" for src in self.broken_images]
+        found += [f"broken link: {entry}" for entry in self.broken_links]
+        return found
+
+    def summary(self) -> dict:
+        return {
+            "url": self.url,
+            "status": self.status,
+            "requests": len(self.requests),
+            "third_party_requests": len(self.third_party),
+            "blocked": len(self.blocked),
+            "math_elements": self.math_elements,
+            "images": self.images,
+            "links": len(self.links),
+        }
+
+
+def has_math_source(html: str) -> bool:
+    """Whether a page's HTML holds TeX for MathJax: arithmatex spans, or delimiters in the text.
+
+    Code (``<pre>``, ``<code>``), scripts and styles are left out, as MathJax leaves them alone.
+    """
+    if 'class="arithmatex"' in html:
+        return True
+    text = re.sub(r"<(pre|code|script|style)\b.*?</\1>", " ", html, flags=re.DOTALL | re.IGNORECASE)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return bool(RAW_MATH.search(text))
+
+
+# The page's visible text outside code, scripts and typeset math: where raw TeX must not remain.
+_TEXT_OUTSIDE_CODE_JS = """() => {
+  const skip = "PRE, CODE, SCRIPT, STYLE, TEXTAREA, MJX-CONTAINER, MJX-ASSISTIVE-MML";
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    const visible = parent && !parent.closest(skip) && parent.getClientRects().length > 0;
+    if (visible) parts.push(node.data);
+  }
+  return parts.join("\\n");
+}"""
+
+_WAIT_FOR_MATHJAX_JS = """async (timeout) => {
+  const deadline = Date.now() + timeout;
+  while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const done = MathJax.startup.promise.then(() => true, () => false);
+  const late = new Promise((resolve) => setTimeout(() => resolve(false), deadline - Date.now()));
+  return Promise.race([done, late]);
+}"""
+
+_WAIT_FOR_IMAGES_JS = """async () => {
+  const images = Array.from(document.images);
+  for (const image of images) image.loading = "eager";  // lazy images below the fold load too
+  await Promise.all(images.map((image) => image.decode().catch(() => null)));
+  return images.map((image) => ({
+    src: image.currentSrc || image.src,
+    ok: image.complete && image.naturalWidth > 0,
+  }));
+}"""
+
+_SITE_URLS_JS = """() => {
+  const urls = [];
+  for (const element of document.querySelectorAll("a[href], link[href], area[href]")) {
+    urls.push(element.href);
+  }
+  for (const element of document.querySelectorAll("[src]")) urls.push(element.src);
+  return urls;
+}"""
+
+
+def _ids_in(html: str) -> set[str]:
+    return set(re.findall(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", html))
+
+
+def check_links(urls: list[str], server: SiteServer) -> list[str]:
+    """Fetch every same-site URL once (without its fragment); report those not 200 and the
+    fragments that name no element of their target page."""
+    broken = []
+    for url in sorted(set(urls)):
+        target, fragment = urldefrag(url)
+        status, body = fetch(target)
+        if status != 200:
+            broken.append(f"{target} -> HTTP {status}")
+            continue
+        is_html = target.endswith("/") or target.endswith(".html")
+        if fragment and is_html and fragment not in _ids_in(body.decode("utf-8", "replace")):
+            broken.append(f"{url} -> no element with id {fragment!r}")
+    return broken
+
+
+def check_page(
+    context, server: SiteServer, path: str, mathjax_timeout_ms: int = MATHJAX_TIMEOUT_MS
+) -> PageReport:
+    """Open ``path`` in a new tab of ``context`` and record everything :class:`PageReport` holds.
+
+    Every request goes through a route: same-host ones continue, any other is recorded and aborted,
+    so nothing leaves the machine even when a page tries.
+    """
+    report = PageReport(url=server.url(path))
+
+    def route(route_):
+        url = route_.request.url
+        if server.is_local(url):
+            route_.continue_()
+        else:
+            report.blocked.append(url)
+            route_.abort("blockedbyclient")
+
+    def on_request(request):
+        report.requests.append(request.url)
+        if not server.is_local(request.url):
+            report.third_party.append(request.url)
+
+    def on_response(response):
+        if response.status >= 400 and server.is_local(response.url):
+            report.failed_local.append(f"{response.url} -> HTTP {response.status}")
+
+    def on_console(message):
+        if message.type == "error":
+            location = message.location or {}
+            where = location.get("url", "")
+            report.console_errors.append(f"{message.text} ({where})" if where else message.text)
+
+    def on_websocket(websocket):
+        report.requests.append(websocket.url)
+        if not server.is_local(websocket.url):
+            report.third_party.append(websocket.url)
+
+    page = context.new_page()
+    # The context sees requests of the page and of its workers (search runs in a web worker).
+    context.route("**/*", route)
+    context.on("request", on_request)
+    context.on("response", on_response)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: report.page_errors.append(str(error)))
+    page.on("websocket", on_websocket)
+    try:
+        response = page.goto(report.url, wait_until="load")
+        report.status = response.status if response else None
+        source = response.text() if response else ""
+        report.has_math_source = has_math_source(source)
+        report.html_lang = page.evaluate("document.documentElement.lang")
+        report.mathjax_ready = page.evaluate(_WAIT_FOR_MATHJAX_JS, mathjax_timeout_ms)
+        report.math_elements = page.locator("mjx-container").count()
+        report.math_errors = page.locator("mjx-merror").evaluate_all(
+            "nodes => nodes.map(n => n.getAttribute('data-mjx-error') || n.textContent)"
+        )
+        text = page.evaluate(_TEXT_OUTSIDE_CODE_JS)
+        report.raw_math = sorted({match.group(0)[:80] for match in RAW_MATH.finditer(text)})
+        images = page.evaluate(_WAIT_FOR_IMAGES_JS)
+        report.images = len(images)
+        report.broken_images = [image["src"][:200] for image in images if not image["ok"]]
+        download = page.locator("a.dlbasics-download")
+        if download.count():
+            report.download_href = download.first.evaluate("a => a.href")
+        page.wait_for_load_state("networkidle")
+        links = [url for url in page.evaluate(_SITE_URLS_JS) if urlsplit(url).scheme != "data"]
+    finally:
+        page.close()
+        context.unroute("**/*", route)
+        context.remove_listener("request", on_request)
+        context.remove_listener("response", on_response)
+    # Links to other sites are allowed (the reader follows them); only requests to them are not.
+    local_links = [url for url in links if server.is_local(url)]
+    report.links = sorted({urldefrag(url)[0] for url in local_links})
+    report.broken_links = check_links(local_links, server)
+    return report
+
+
+# -- the run's report ----------------------------------------------------------------------------
+
+RESULTS: dict[str, dict] = {}  # page id -> PageReport.summary(), for the table and the JSON file
+
+
+def record(page_id: str, report: PageReport, problems: list[str]) -> None:
+    summary = report.summary()
+    summary["problems"] = problems
+    RESULTS[page_id] = summary
+
+
+def write_report(path: Path = ARTIFACTS / "browser-report.json") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(RESULTS, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def report_lines() -> list[str]:
+    """The per-page table printed at the end of the pytest run."""
+    if not RESULTS:
+        return []
+    width = max(len(page_id) for page_id in RESULTS)
+    lines = [
+        f"{'page':<{width}}  requests  third-party  math  images  links  problems",
+    ]
+    for page_id, row in RESULTS.items():  # in the order the pages were visited
+        lines.append(
+            f"{page_id:<{width}}  {row['requests']:>8}  {row['third_party_requests']:>11}"
+            f"  {row['math_elements']:>4}  {row['images']:>6}  {row['links']:>5}"
+            f"  {len(row['problems']):>8}"
+        )
+    total = sum(row["requests"] for row in RESULTS.values())
+    third = sum(row["third_party_requests"] for row in RESULTS.values())
+    lines.append(f"{len(RESULTS)} pages, {total} requests, {third} to third parties")
+    return lines
+
+
+# -- a broken copy of the site, for showing that the checks fail ---------------------------------
+
+
+def overlay_site(site_dir: Path, destination: Path, page_path: str) -> Path:
+    """A copy of ``site_dir`` under ``destination`` that links to everything except the page at
+    ``page_path``, which is a real copy (to be edited). Returns that page's index.html."""
+    site_dir = Path(site_dir)
+    page_dir = page_path.strip("/")
+    shutil.copytree(site_dir, destination, copy_function=os.symlink, dirs_exist_ok=True)
+    html = destination / page_dir / "index.html"
+    html.unlink()
+    shutil.copy2(site_dir / page_dir / "index.html", html)
+    return html

@@ -1,0 +1,85 @@
+"""Fixtures shared by the tests. Keep each one small and say what it is for.
+
+Real MNIST: ``mnist_dir`` finds the original files (``DLBASICS_MNIST_DIR``, which `make` sets, or
+``../shared/data/mnist``). Without them a test that needs them is skipped on a workstation and
+FAILS under ``CI=true``: in CI, missing data is a broken set-up, never a reason to skip.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def mnist_dir() -> Path:
+    """The directory of the real MNIST IDX files (skip, or fail under CI=true, without it)."""
+    candidates = [os.environ.get("DLBASICS_MNIST_DIR", ""), REPO_ROOT.parent / "shared/data/mnist"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    message = "real MNIST not found: set DLBASICS_MNIST_DIR or provide ../shared/data/mnist"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def mnist_data(mnist_dir):
+    """``load_mnist(mnist_dir)``, loaded once per session; read-only so no test can change it."""
+    from dlbasics.mnist import load_mnist
+
+    (x_train, y_train), (x_test, y_test) = load_mnist(mnist_dir)
+    for array in (x_train, y_train, x_test, y_test):
+        array.flags.writeable = False
+    return (x_train, y_train), (x_test, y_test)
+
+
+@pytest.fixture
+def no_mnist_sources(monkeypatch, tmp_path):
+    """No DLBASICS_MNIST_DIR and an empty user cache (a fresh XDG_CACHE_HOME): the loader's
+    search then reaches the Keras download, which a test should monkeypatch."""
+    monkeypatch.delenv("DLBASICS_MNIST_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    return tmp_path / "xdg-cache" / "dlbasics" / "mnist"
+
+
+def idx_bytes(array) -> bytes:
+    """An IDX file's content for a uint8 array: magic 00 00 08 ndim, big-endian sizes, data."""
+    array = np.ascontiguousarray(array, dtype=np.uint8)
+    header = bytes([0, 0, 8, array.ndim]) + b"".join(n.to_bytes(4, "big") for n in array.shape)
+    return header + array.tobytes()
+
+
+@pytest.fixture
+def write_idx():
+    """``write_idx(path, array_or_bytes, gz=False)`` writes an IDX file (gzip when asked)."""
+
+    def write(path, content, gz: bool = False) -> Path:
+        data = content if isinstance(content, bytes) else idx_bytes(content)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(gzip.compress(data, compresslevel=1) if gz else data)
+        return path
+
+    return write
+
+
+# -- browser tests (tests/test_browser.py): the per-page request table at the end of the run ---
+
+
+def pytest_terminal_summary(terminalreporter):
+    """After the browser tests: requests per page, and how many went to other hosts (must be 0)."""
+    from .browser_support import report_lines
+
+    lines = report_lines()
+    if lines:
+        terminalreporter.section("browser: requests per page (third-party must be 0)")
+        for line in lines:
+            terminalreporter.write_line(line)

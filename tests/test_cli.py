@@ -1,0 +1,334 @@
+"""The command line: every command, every error path (one line, non-zero, no traceback), and the
+lecture's runs end to end on the real MNIST (``slow``)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dlbasics import cli, mnist
+
+from .conftest import REPO_ROOT
+
+
+def run_main(capsys, *argv):
+    """``cli.main(argv)`` in-process: (status, stdout, stderr)."""
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def run_module(*argv, env=None, timeout=900):
+    """``python -m dlbasics ...`` in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "dlbasics", *argv],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
+
+
+def assert_one_line_error(err: str, *fragments: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "error:" in lines[0] and "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
+
+
+def table_value(out: str, metric: str) -> float:
+    """The last column of a table row, e.g. ``val_accuracy  0.9312  0.9361`` -> 0.9361."""
+    (line,) = [line for line in out.splitlines() if line.split()[:1] == [metric]]
+    return float(line.split()[-1])
+
+
+@pytest.fixture
+def tiny_data(monkeypatch):
+    """Make the CLI's loader return a small synthetic set (the CNN tests do not need real data)."""
+    rng = np.random.default_rng(0)
+    data = (
+        (
+            rng.integers(0, 256, (64, 28, 28), dtype=np.uint8),
+            rng.integers(0, 10, 64).astype(np.uint8),
+        ),
+        (
+            rng.integers(0, 256, (16, 28, 28), dtype=np.uint8),
+            rng.integers(0, 10, 16).astype(np.uint8),
+        ),
+    )
+    monkeypatch.setattr(cli, "find_mnist", lambda data_dir=None: Path("/synthetic"))
+    monkeypatch.setattr(cli, "load_mnist", lambda data_dir=None: data)
+    return data
+
+
+# ------------------------------------------------------------------------------- xor, gates
+def test_xor_prints_the_truth_table_with_100_percent(capsys):
+    status, out, _ = run_main(capsys, "xor")
+    assert status == 0
+    rows = [
+        line.split()
+        for line in out.splitlines()
+        if re.fullmatch(r"[01] +[01] +[01] +\S+ +[01]", line)
+    ]
+    assert [row[:2] for row in rows] == [["0", "0"], ["0", "1"], ["1", "0"], ["1", "1"]]
+    assert [row[2] for row in rows] == ["0", "1", "1", "0"]
+    assert [row[4] for row in rows] == ["0", "1", "1", "0"]
+    assert "accuracy: 4/4 = 100%" in out
+
+
+def test_gates_table(capsys):
+    status, out, _ = run_main(capsys, "gates", "--seed", "0")
+    assert status == 0
+    cells = [line.split() for line in out.splitlines()]
+    rows = {
+        row[0]: row for row in cells if len(row) == 12 and row[0] in ("AND", "OR", "NAND", "XOR")
+    }
+    for gate in ("AND", "OR", "NAND"):
+        targets, predictions = rows[gate][1:5], rows[gate][5:9]
+        assert predictions == targets and rows[gate][9] == "yes", rows[gate]
+    assert rows["XOR"][9] == "no" and rows["XOR"][10] == "100" and int(rows["XOR"][11]) > 0
+    assert "not linearly separable" in out
+
+
+def test_tables_can_be_markdown(capsys):
+    status, out, _ = run_main(capsys, "gates", "--markdown")
+    assert status == 0
+    assert "| gate | targets | predictions | converged | epochs | errors in last epoch |" in out
+
+
+# ------------------------------------------------------------------------------ error paths
+@pytest.mark.parametrize(
+    ("argv", "fragments"),
+    [
+        ([], ["the following arguments are required: command"]),
+        (["frob"], ["invalid choice: 'frob'"]),
+        (["mnist", "--bogus"], ["unrecognized arguments: --bogus"]),
+        (["mnist", "--epochs", "0"], ["argument --epochs: must be a positive integer, got '0'"]),
+        (
+            ["mnist", "--epochs", "two"],
+            ["argument --epochs: must be a positive integer, got 'two'"],
+        ),
+        (["mnist", "--seed", "-1"], ["argument --seed: must be an integer >= 0, got '-1'"]),
+        (["mnist", "--impl", "torch"], ["argument --impl: invalid choice: 'torch'"]),
+        (["mnist", "--model", "rnn"], ["argument --model: invalid choice: 'rnn'"]),
+        (
+            ["xor", "--learning-rate", "-0.5"],
+            ["argument --learning-rate: must be a positive number"],
+        ),
+        (["gates", "--max-epochs", "1.5"], ["argument --max-epochs: must be a positive integer"]),
+    ],
+)
+def test_bad_command_lines_exit_2_with_one_line(capsys, argv, fragments):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_line_error(err, *fragments, "--help")
+
+
+def test_numpy_cnn_is_refused(capsys):
+    status, out, err = run_main(capsys, "mnist", "--impl", "numpy", "--model", "cnn")
+    assert status == 2 and out == ""
+    assert_one_line_error(err, "--impl numpy supports only --model mlp", "--impl keras --model cnn")
+
+
+def test_validation_is_for_the_mlp_only(capsys):
+    status, _, err = run_main(capsys, "mnist", "--model", "cnn", "--validation", "holdout")
+    assert status == 2
+    assert_one_line_error(err, "--validation applies to --model mlp only")
+
+
+def test_missing_data_dir_exits_2_and_says_how_to_provide(capsys, tmp_path):
+    status, _, err = run_main(capsys, "mnist", "--data-dir", str(tmp_path / "absent"))
+    assert status == 2
+    assert_one_line_error(
+        err, str(tmp_path / "absent"), "--data-dir DIR", "DLBASICS_MNIST_DIR=DIR", "dlbasics/mnist"
+    )
+
+
+def test_no_data_anywhere_exits_2(capsys, no_mnist_sources, monkeypatch):
+    def offline():
+        raise Exception("URL fetch failure on https://storage.googleapis.com: [Errno -3]")
+
+    monkeypatch.setattr(mnist, "_download_with_keras", offline)
+    status, _, err = run_main(capsys, "mnist", "--impl", "numpy")
+    assert status == 2
+    assert_one_line_error(err, "Keras' download failed", "--data-dir DIR", str(no_mnist_sources))
+
+
+def test_corrupt_data_exits_2_naming_the_file(capsys, tmp_path, write_idx):
+    for name in mnist.FILES:
+        write_idx(tmp_path / name, b"\x00\x00\x09\x01\x00\x00\x00\x01x")
+    status, _, err = run_main(capsys, "mnist", "--impl", "numpy", "--data-dir", str(tmp_path))
+    assert status == 2
+    assert_one_line_error(err, str(tmp_path / "train-images-idx3-ubyte"), "magic number 0x00000901")
+
+
+def test_an_unexpected_failure_is_one_line_exit_1(capsys, monkeypatch, tiny_data):
+    def broken(*args, **kwargs):
+        raise RuntimeError("something\nbroke")
+
+    monkeypatch.setattr("dlbasics.mnist_numpy.train_numpy_mlp", broken)
+    status, _, err = run_main(capsys, "mnist", "--impl", "numpy")
+    assert status == 1
+    assert_one_line_error(err, "dlbasics mnist: error: RuntimeError: something broke")
+
+
+def test_interrupt_exits_130(capsys, monkeypatch, tiny_data):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("dlbasics.mnist_numpy.train_numpy_mlp", interrupted)
+    status, _, err = run_main(capsys, "mnist", "--impl", "numpy")
+    assert status == 130
+    assert_one_line_error(err, "interrupted")
+
+
+def test_keras_missing_is_one_line(capsys, monkeypatch, tiny_data):
+    def no_keras(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'tensorflow'", name="tensorflow")
+
+    monkeypatch.setattr("dlbasics.keras_models.train_lecture_model", no_keras)
+    status, _, err = run_main(capsys, "mnist", "--impl", "keras")
+    assert status == 1
+    assert_one_line_error(
+        err, "--impl keras needs TensorFlow and Keras", "pip install 'dlbasics[keras]'"
+    )
+
+
+def test_errors_in_a_real_process_have_no_traceback(tmp_path):
+    result = run_module("mnist", "--data-dir", str(tmp_path / "absent"))
+    assert result.returncode == 2 and result.stdout == ""
+    assert_one_line_error(result.stderr, "dlbasics mnist: error:", "does not exist")
+
+
+def test_help_and_version():
+    result = run_module("--help")
+    assert result.returncode == 0
+    for command in ("mnist", "xor", "gates", "bench"):
+        assert command in result.stdout
+    assert run_module("--version").stdout.startswith("dlbasics ")
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "dlbasics"
+    if not script.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{script} is missing: `make venv` installs the package with its script")
+        pytest.skip("the dlbasics console script is not installed in this environment")
+    result = subprocess.run([str(script), "gates"], capture_output=True, text=True)
+    assert result.returncode == 0 and "XOR" in result.stdout
+
+
+# ------------------------------------------------------------------------------- mnist, fakes
+def fake_cnn_module(calls):
+    def train_cnn(data, *, epochs=None, seed=0, verbose=True):
+        calls.append({"data": data, "epochs": epochs, "seed": seed, "verbose": verbose})
+        return types.SimpleNamespace(
+            history={
+                "loss": [0.2, 0.05],
+                "accuracy": [0.94, 0.985],
+                "val_loss": [0.06, 0.04],
+                "val_accuracy": [0.981, 0.987],
+            },
+            test_accuracy=0.9876,
+            test_loss=0.0345,
+            fit_seconds=12.5,
+            epochs=2,
+        )
+
+    module = types.ModuleType("dlbasics.cnn")
+    module.train_cnn = train_cnn
+    return module
+
+
+def test_cnn_is_trained_through_dlbasics_cnn(capsys, monkeypatch, tiny_data):
+    calls = []
+    monkeypatch.setitem(sys.modules, "dlbasics.cnn", fake_cnn_module(calls))
+    status, out, _ = run_main(capsys, "mnist", "--model", "cnn", "--seed", "3", "--quiet")
+    assert status == 0
+    assert calls[0]["data"] is tiny_data
+    assert (calls[0]["epochs"], calls[0]["seed"], calls[0]["verbose"]) == (None, 3, False)
+    assert table_value(out, "test_accuracy") == 0.9876
+    assert table_value(out, "val_accuracy") == 0.987
+    assert table_value(out, "fit") == 12.5
+    status, _, _ = run_main(capsys, "mnist", "--model", "cnn", "--epochs", "4")
+    assert (calls[1]["epochs"], calls[1]["verbose"]) == (4, True)
+
+
+def test_cnn_module_missing_is_one_line(capsys, monkeypatch, tiny_data):
+    monkeypatch.setitem(sys.modules, "dlbasics.cnn", None)
+    status, _, err = run_main(capsys, "mnist", "--model", "cnn")
+    assert status == 1
+    assert_one_line_error(err, "--model cnn needs dlbasics.cnn")
+
+
+def test_numpy_mlp_run_prints_the_side_by_side_table(capsys, monkeypatch, tiny_data):
+    status, out, err = run_main(capsys, "mnist", "--impl", "numpy", "--epochs", "2", "--quiet")
+    assert status == 0 and err == ""
+    assert "Parameters: 307,720 + 3,930 = 311,650" in out
+    header = [line for line in out.splitlines() if line.startswith("metric")][0]
+    assert header.split() == ["metric", "lecture", "(reported)", "numpy,", "this", "run"]
+    assert table_value(out, "val_accuracy") >= 0  # a number in the run's column
+    assert "0.9312" in [line for line in out.splitlines() if line.startswith("val_accuracy")][0]
+    assert table_value(out, "epochs") == 2
+
+
+# ------------------------------------------------------------------------------------ bench
+def test_bench_passes_every_argument_through(capsys, monkeypatch):
+    received = []
+    module = types.ModuleType("dlbasics.bench")
+    module.main = lambda argv: received.append(argv) or 3
+    monkeypatch.setitem(sys.modules, "dlbasics.bench", module)
+    assert cli.main(["bench", "--cnn", "--epochs", "2", "--help"]) == 3
+    assert received == [["--cnn", "--epochs", "2", "--help"]]
+    module.main = lambda argv: None
+    assert cli.main(["bench"]) == 0
+
+
+def test_bench_missing_exits_1(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "dlbasics.bench", None)
+    status, _, err = run_main(capsys, "bench", "--cnn")
+    assert status == 1
+    assert_one_line_error(err, "dlbasics bench: error: dlbasics.bench is missing")
+
+
+# ------------------------------------------------------------------- the lecture, real MNIST
+@pytest.mark.slow
+def test_keras_run_reproduces_the_note(mnist_dir):
+    """Measured with seed 0: accuracy 0.9020, loss 0.3353, val_accuracy 0.9361, val_loss 0.2189."""
+    result = run_module(
+        "mnist", "--impl", "keras", "--epochs", "1", "--seed", "0", "--data-dir", str(mnist_dir)
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Parameters: 307,720 + 3,930 = 311,650 (the lecture: 311,650)" in out
+    assert 0.925 <= table_value(out, "val_accuracy") <= 0.945
+    assert 0.89 <= table_value(out, "accuracy") <= 0.915
+    assert 0.18 <= table_value(out, "val_loss") <= 0.26
+    val_row = [line for line in out.splitlines() if line.startswith("val_accuracy")][0]
+    assert val_row.split()[1] == "0.9312"  # the lecture's number beside ours
+    assert "Traceback" not in result.stderr and "oneDNN" not in result.stderr
+
+
+@pytest.mark.slow
+def test_numpy_run_matches_keras(mnist_dir):
+    """Measured with seed 0: accuracy 0.9000, loss 0.3393, val_accuracy 0.9407, val_loss 0.2072."""
+    result = run_module(
+        "mnist", "--impl", "numpy", "--epochs", "1", "--seed", "0", "--data-dir", str(mnist_dir)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Parameters: 307,720 + 3,930 = 311,650" in result.stdout
+    assert 0.925 <= table_value(result.stdout, "val_accuracy") <= 0.950
+    assert 0.88 <= table_value(result.stdout, "accuracy") <= 0.915
+    assert "Epoch 1/1" in result.stderr  # the progress bar's final line
