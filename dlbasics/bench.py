@@ -277,6 +277,15 @@ def environment() -> dict:
     return info
 
 
+def _blas_text(blas) -> str:
+    if isinstance(blas, str):
+        return f"BLAS {blas}"
+    pools = [p for p in blas if p["internal_api"] in ("openblas", "mkl", "blis")] or blas
+    return ", ".join(
+        f"{p['internal_api']} {p['version']} with {p['num_threads']} thread(s)" for p in pools
+    )
+
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -296,12 +305,33 @@ def _median_summary(runs: list[dict]) -> dict:
     return summary
 
 
-def run(train, validation, *, repeats: int = 3, batch_size: int = 128, seed=0, log=None) -> dict:
+def run(
+    train,
+    validation,
+    *,
+    repeats: int = 3,
+    batch_size: int = 128,
+    seed=0,
+    blas_threads: int | None = None,
+    log=None,
+) -> dict:
     """The whole benchmark: ``repeats`` interleaved rounds of NumPy, Keras and the floor.
 
-    Returns a JSON-able dict: settings, FLOPs, per-side medians and runs, the ratios, the
-    per-product matmul rates and the environment (load averages before and after).
+    ``blas_threads`` limits NumPy's BLAS threads (the trainer and the floor alike) through
+    threadpoolctl; None keeps BLAS' default, one thread per core. Returns a JSON-able dict:
+    settings, FLOPs, per-side medians and runs, the ratios, the per-product matmul rates and the
+    environment (BLAS threads, load averages before and after).
     """
+    if blas_threads is None:
+        return _run(train, validation, repeats, batch_size, seed, log)
+    from threadpoolctl import threadpool_limits
+
+    blas_threads = check_positive_int("blas_threads", blas_threads)
+    with threadpool_limits(limits=blas_threads, user_api="blas"):
+        return _run(train, validation, repeats, batch_size, seed, log)
+
+
+def _run(train, validation, repeats, batch_size, seed, log) -> dict:
     repeats = check_positive_int("repeats", repeats)
     batch_size = check_positive_int("batch_size", batch_size)
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
@@ -412,13 +442,20 @@ def report(results: dict, *, markdown: bool = False) -> str:
         f"(validation pass included); median of {settings['repeats']} interleaved rounds.\n"
         f"Matmul work per epoch: {flops['total'] / 1e9:.1f} GFLOP "
         f"({flops['training'] / 1e9:.1f} training + {flops['validation'] / 1e9:.1f} validation). "
-        f"Machine: {env['cpu']}, {env['cpu_count']} CPUs, load average "
-        f"{env['load_average_before'][0]:.2f} before / {env['load_average_after'][0]:.2f} after."
+        f"Machine: {env['cpu']}, {env['cpu_count']} CPUs, {_blas_text(env['blas'])}; "
+        f"load average {env['load_average_before'][0]:.2f} before, "
+        f"{env['load_average_after'][0]:.2f} after."
     )
     tail = (
         f"NumPy / TensorFlow = {ratios['numpy_over_keras']:.2f}, "
         f"NumPy / floor = {ratios['numpy_over_floor']:.2f}"
     )
+    busy = env["load_average_before"][0]  # before: the run itself adds to the load after
+    if env["cpu_count"] and busy > 0.5 * env["cpu_count"]:
+        tail += (
+            f"\nThe machine was busy (load average {busy:.1f} on {env['cpu_count']} CPUs before "
+            "the run): other programs shared the cores, so these times are not this code's own."
+        )
     return f"{head}\n\n{format_table(table_rows(results), markdown=markdown)}\n\n{tail}"
 
 
@@ -446,6 +483,14 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="the MNIST files (default: $DLBASICS_MNIST_DIR, the user cache, Keras' download)",
     )
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="limit NumPy's BLAS to N threads (default: its own, one per core); on a machine "
+        "busy with other work, 1 avoids OpenBLAS' threads waiting for each other",
+    )
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     return parser
 
@@ -470,8 +515,8 @@ def main(argv=None) -> int:
         return _run_cnn_benchmark([arg for arg in argv if arg != "--cnn"])
     parser = _parser()
     args = parser.parse_args(argv)
-    for name in ("repeats", "batch_size"):
-        if getattr(args, name) < 1:
+    for name in ("repeats", "batch_size", "blas_threads"):
+        if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
     if args.seed < 0:
         parser.error(f"--seed must be >= 0, got {args.seed}")
@@ -481,7 +526,12 @@ def main(argv=None) -> int:
 
     train, validation, _ = prepare_data(load_mnist(args.data_dir), "test")
     results = run(
-        train, validation, repeats=args.repeats, batch_size=args.batch_size, seed=args.seed
+        train,
+        validation,
+        repeats=args.repeats,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        blas_threads=args.blas_threads,
     )
     print(report(results, markdown=args.markdown))
     args.json.parent.mkdir(parents=True, exist_ok=True)

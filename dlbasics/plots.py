@@ -8,7 +8,8 @@ language comes from, in order: :func:`set_language`, the ``DLBASICS_LANG`` envir
 Korean text needs a Hangul font. We use NanumGothic from the ``koreanize-matplotlib`` wheel (in the
 ``docs`` extra): its font files are registered with matplotlib without importing that package
 (which fails on Python >= 3.12). Otherwise a system font (Nanum, Noto Sans CJK KR, Malgun Gothic,
-AppleGothic). NanumGothic has no U+2212 minus sign, so DejaVu Sans follows it as a fallback.
+AppleGothic). NanumGothic has no U+2212 minus sign, so DejaVu Sans comes first and Hangul falls
+back to the Korean font.
 
 Every plot function draws one figure (or into ``ax``) and returns nothing, so a cell that ends with
 one shows the plot and no stray ``Text(...)`` / ``[<matplotlib.lines.Line2D ...>]`` line.
@@ -217,7 +218,9 @@ def _style():
 
     rc = {"axes.grid": True, "grid.alpha": 0.3, "figure.figsize": (6.4, 4.0)}
     if language() == "ko":
-        rc["font.family"] = [hangul_font(), "DejaVu Sans"]  # DejaVu Sans draws the minus sign
+        # DejaVu Sans first: mathtext (log-axis ticks such as 10^-1) uses only the first family,
+        # and NanumGothic has no minus sign; Hangul falls back to the Korean font.
+        rc["font.family"] = ["DejaVu Sans", hangul_font()]
     with plt.rc_context(rc):
         yield
         # The first figure loads the backend, and Jupyter's inline backend switches interactive

@@ -59,9 +59,11 @@ DEFAULT_HASH_PATHS = (REPO / "dlbasics", REPO / "requirements" / "constraints.tx
 DEFAULT_CELL_TIMEOUT = 600
 RECORD_NAME = "last-build.json"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+# "RuntimeWarning: overflow encountered in exp"; matplotlib's "Glyph 8722 ... missing from font(s)"
+# and "Font 'default' does not have a glyph for '\u2212'" (a box is drawn instead of the character)
+PYTHON_WARNING = re.compile(r"\b\w*Warning: .*|.*(missing from font|does not have a glyph).*")
 # What a cell shows when it ends with a matplotlib call instead of plt.show() or a dlbasics.plots
 # function: "[<matplotlib.lines.Line2D at 0x...>]", "Text(0.5, 1.0, 'title')", "<Figure size ...>".
-PYTHON_WARNING = re.compile(r"\b\w*Warning: .*")  # "RuntimeWarning: overflow encountered in exp"
 MATPLOTLIB_REPR = re.compile(r"^\s*\[?<(matplotlib\.|Figure size|Axes)|^\s*Text\(", re.MULTILINE)
 
 
@@ -312,7 +314,7 @@ def _check_outputs(page: NotebookPage, notebook) -> None:
                 warning = PYTHON_WARNING.search(output.get("text", ""))
                 if warning:
                     log.warning(
-                        "%s, code cell %d shows a Python warning, %r: fix its cause (or silence it "
+                        "%s, code cell %d shows a warning, %r: fix its cause (or silence it "
                         "where it is raised, in dlbasics, if it teaches nothing)",
                         page.src_uri, number, warning[0][:120],
                     )  # fmt: skip
