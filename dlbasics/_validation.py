@@ -11,8 +11,15 @@ import numbers
 import numpy as np
 
 
-def as_float_array(name: str, value, *, ndim: int | None = None, shape_hint: str = "",
-                   dtype=np.float64, allow_nonfinite: bool = False) -> np.ndarray:
+def as_float_array(
+    name: str,
+    value,
+    *,
+    ndim: int | None = None,
+    shape_hint: str = "",
+    dtype=np.float64,
+    allow_nonfinite: bool = False,
+) -> np.ndarray:
     """Return ``value`` as a float array (a copy if the dtype changes), checked for rank and finiteness."""
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
@@ -75,4 +82,6 @@ def as_generator(seed) -> np.random.Generator:
         return seed
     if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
         return np.random.default_rng(seed)
-    raise TypeError(f"seed must be None, an int or a numpy.random.Generator, got {type(seed).__name__}")
+    raise TypeError(
+        f"seed must be None, an int or a numpy.random.Generator, got {type(seed).__name__}"
+    )

@@ -469,7 +469,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds (default: 3)")
     parser.add_argument("--seed", type=int, default=0, help="weights and shuffling (default: 0)")
-    parser.add_argument("--batch-size", type=int, default=128, help="(default: 128)")
+    parser.add_argument(
+        "--batch-size", type=int, default=128, help="training batch size (default: 128)"
+    )
     parser.add_argument(
         "--json",
         metavar="PATH",

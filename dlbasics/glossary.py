@@ -12,18 +12,18 @@ import importlib
 TERMS: list[tuple[str, str, str]] = [
     ("선형 회귀", "linear regression", "dlbasics.linear_regression.fit"),
     ("가설", "hypothesis H(x) = Wx + b", "dlbasics.linear_regression.predict"),
-    ("가중치", "weight (W)", "dlbasics.mlp.MLP.W"),
-    ("편향", "bias (b)", "dlbasics.mlp.MLP.b"),
+    ("가중치", "weight (W)", "dlbasics.mlp.MLP.params"),
+    ("편향", "bias (b)", "dlbasics.mlp.MLP.params"),
     ("비용 함수", "cost function", "dlbasics.linear_regression.cost"),
     ("평균 제곱 오차", "mean squared error (MSE)", "dlbasics.losses.mean_squared_error"),
     ("경사 하강법", "gradient descent", "dlbasics.linear_regression.fit"),
     ("학습률", "learning rate", "dlbasics.optimizers.SGD"),
-    ("발산", "divergence", "dlbasics.linear_regression.LinearRegressionHistory.diverged"),
+    ("발산", "divergence", "dlbasics.linear_regression.LinearRegressionHistory"),
     ("뉴런", "neuron", ""),
     ("퍼셉트론", "perceptron", "dlbasics.perceptron.train"),
     ("논리 게이트", "logic gate (AND, OR, NAND, XOR)", "dlbasics.perceptron.logic_gate"),
     ("선형 분리 가능", "linearly separable", ""),
-    ("수렴", "convergence", "dlbasics.perceptron.PerceptronResult.converged"),
+    ("수렴", "convergence", "dlbasics.perceptron.PerceptronResult"),
     ("다층 퍼셉트론", "multi-layer perceptron (MLP)", "dlbasics.mlp.MLP"),
     ("은닉층", "hidden layer", "dlbasics.mlp.MLP"),
     ("출력층", "output layer", "dlbasics.mlp.MLP"),
@@ -74,10 +74,6 @@ def resolve(name: str):
         except ModuleNotFoundError:
             continue
         for attr in parts[split:]:
-            if not hasattr(obj, attr) and isinstance(obj, type):
-                # instance attributes set in __init__ (MLP.W) are documented in the class source
-                if attr in getattr(obj.__init__, "__code__", None).co_names:
-                    return attr
             obj = getattr(obj, attr)
         return obj
     raise ModuleNotFoundError(f"no module in {name!r}")

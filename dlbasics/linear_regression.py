@@ -23,7 +23,9 @@ def _as_design(x) -> np.ndarray:
     if X.ndim == 1:
         X = X[:, None]  # (n_samples,) -> (n_samples, 1): one feature
     if X.ndim != 2:
-        raise ValueError(f"x must be 1-D (n_samples,) or 2-D (n_samples, n_features), got shape {X.shape}")
+        raise ValueError(
+            f"x must be 1-D (n_samples,) or 2-D (n_samples, n_features), got shape {X.shape}"
+        )
     if X.shape[0] == 0:
         raise ValueError("x must hold at least one sample, got 0")
     return X
@@ -94,8 +96,9 @@ class LinearRegressionHistory:
         return float(self.b[-1])
 
 
-def fit(x, y, *, learning_rate: float = 0.01, n_steps: int = 1000, W_init=0.0,
-        b_init: float = 0.0) -> LinearRegressionHistory:
+def fit(
+    x, y, *, learning_rate: float = 0.01, n_steps: int = 1000, W_init=0.0, b_init: float = 0.0
+) -> LinearRegressionHistory:
     """Fit H(x) = Wx + b by full-batch gradient descent on the mean squared error.
 
     Returns the whole history so a page can plot the path on the cost curve.
@@ -123,7 +126,9 @@ def fit(x, y, *, learning_rate: float = 0.01, n_steps: int = 1000, W_init=0.0,
             Ws.append(W.copy())
             bs.append(b)
             costs.append(current)
-    return LinearRegressionHistory(np.array(Ws), np.array(bs), np.array(costs), learning_rate, diverged)
+    return LinearRegressionHistory(
+        np.array(Ws), np.array(bs), np.array(costs), learning_rate, diverged
+    )
 
 
 def make_data(n_samples: int = 50, *, W: float = 2.0, b: float = 1.0, noise: float = 0.5, seed=0):

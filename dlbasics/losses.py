@@ -49,8 +49,10 @@ def cross_entropy(p, y_true) -> float:
     if p.ndim != 2:
         raise ValueError(f"p must be 2-D (n_samples, n_classes), got shape {p.shape}")
     if np.any(p < 0) or np.any(p > 1):
-        raise ValueError("p must hold probabilities in [0, 1]; did you pass logits? "
-                         "use cross_entropy_from_logits for those")
+        raise ValueError(
+            "p must hold probabilities in [0, 1]; did you pass logits? "
+            "use cross_entropy_from_logits for those"
+        )
     return float(-np.sum(y_true * np.log(np.clip(p, EPSILON, 1.0))) / p.shape[0])
 
 

@@ -65,9 +65,11 @@ class PerceptronResult:
 
     def __str__(self) -> str:
         status = "converged" if self.converged else "did NOT converge"
-        return (f"perceptron {status} after {self.n_epochs} epochs; "
-                f"W={np.round(self.W, 3).tolist()}, b={self.b:.3f}; "
-                f"errors per epoch: {self.errors_per_epoch}")
+        return (
+            f"perceptron {status} after {self.n_epochs} epochs; "
+            f"W={np.round(self.W, 3).tolist()}, b={self.b:.3f}; "
+            f"errors per epoch: {self.errors_per_epoch}"
+        )
 
 
 def train(X, y, *, learning_rate: float = 0.1, max_epochs: int = 100, seed=0) -> PerceptronResult:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice
+from ._validation import as_float_array, check_choice, check_positive_int
 
 LANGUAGES = ("ko", "en")
 
@@ -54,8 +54,8 @@ _STRINGS = {
         "b": "편향 b",
         "cost_surface_title": "(W, b)에 따른 비용: 등고선",
         # perceptron, MLP and XOR pages
-        "x1": "입력 $x_1$",
-        "x2": "입력 $x_2$",
+        "x1": "입력 x₁",
+        "x2": "입력 x₂",
         "decision_boundary": "결정 경계",
         "boundary_title": "{name}: 결정 경계",
         "target_is": "정답 {label}",
@@ -63,8 +63,8 @@ _STRINGS = {
         "epoch": "에포크",
         "errors": "틀리게 분류한 샘플 수",
         "errors_title": "에포크별 오분류 개수",
-        "h1": "은닉 유닛 $h_1$의 출력",
-        "h2": "은닉 유닛 $h_2$의 출력",
+        "h1": "은닉 유닛 h₁의 출력",
+        "h2": "은닉 유닛 h₂의 출력",
         "hidden_title": "은닉층의 출력 공간에서 본 XOR",
         # activations and vanishing-gradient pages
         "act_step": "계단 함수 (step)",
@@ -73,22 +73,37 @@ _STRINGS = {
         "act_relu": "ReLU",
         "act_linear": "항등 함수 (linear)",
         "max_value": "최댓값 {value:.2f}",
-        "activation_row": "활성화 함수 $f(z)$",
-        "derivative_row": "도함수 $f'(z)$",
+        "activation_row": "활성화 함수 f(z)",
+        "derivative_row": "도함수 f′(z)",
         "layer": "층 (입력 쪽부터)",
-        "gradient_norm": "기울기 크기 $\\|dW\\|$",
+        "gradient_norm": "기울기 크기 ‖dW‖",
         "vanishing_title": "층별 기울기 크기 (로그 눈금)",
         # softmax and cross-entropy page
-        "p_true": "정답 클래스의 예측 확률 $p$",
+        "p_true": "정답 클래스의 예측 확률 p",
         "loss_axis": "손실",
         "loss_vs_p_title": "정답 확률에 따른 손실",
-        "cross_entropy_curve": "교차 엔트로피 $-\\log p$",
+        "cross_entropy_curve": "교차 엔트로피 −log p",
         "mse_curve": "평균 제곱 오차 (MSE)",
         "confidently_wrong": "자신 있게 틀린 구간",
-        "cross_entropy_grad": "교차 엔트로피: $|p - y|$",
+        "cross_entropy_grad": "교차 엔트로피: |p − y|",
         "mse_grad": "평균 제곱 오차 (소프트맥스를 거친 기울기)",
-        "logit_gradient": "로짓에 대한 기울기 크기 $|\\partial L / \\partial z|$",
+        "logit_gradient": "로짓에 대한 기울기 크기 |∂L/∂z|",
         "gradients_title": "정답 확률에 따른 기울기 크기",
+        # MNIST pages: data, the MLPs, the CNN
+        "digit_title": "정답 레이블 {label}",
+        "digit_shape": "{height}×{width} 픽셀",
+        "conv_image": "입력 이미지 ({height}×{width})",
+        "conv_kernel": "필터 ({height}×{width})",
+        "conv_feature_map": "합성곱 결과 ({height}×{width})",
+        "conv_pooled": "ReLU + 최대 풀링 ({height}×{width})",
+        "epoch_seconds": "에포크 1회에 걸린 시간 (초)",
+        "epoch_times_title": "MNIST 에포크 1회의 시간",
+        "impl_numpy": "NumPy (dlbasics.mlp)",
+        "impl_keras": "Keras (TensorFlow)",
+        "impl_floor": "BLAS 하한 (행렬 곱만)",
+        "test_accuracy": "테스트 정확도",
+        "accuracy_per_epoch_title": "에포크별 테스트 정확도",
+        "target_accuracy": "목표 {value:.1%}",
     },
     "en": {
         "x": "input x",
@@ -110,8 +125,8 @@ _STRINGS = {
         "b": "bias b",
         "cost_surface_title": "Cost over (W, b): contour lines",
         # perceptron, MLP and XOR pages
-        "x1": "input $x_1$",
-        "x2": "input $x_2$",
+        "x1": "input x₁",
+        "x2": "input x₂",
         "decision_boundary": "decision boundary",
         "boundary_title": "{name}: decision boundary",
         "target_is": "target {label}",
@@ -119,8 +134,8 @@ _STRINGS = {
         "epoch": "epoch",
         "errors": "misclassified samples",
         "errors_title": "Misclassified samples in each epoch",
-        "h1": "output of hidden unit $h_1$",
-        "h2": "output of hidden unit $h_2$",
+        "h1": "output of hidden unit h₁",
+        "h2": "output of hidden unit h₂",
         "hidden_title": "XOR as the hidden layer sees it",
         # activations and vanishing-gradient pages
         "act_step": "step",
@@ -129,22 +144,37 @@ _STRINGS = {
         "act_relu": "ReLU",
         "act_linear": "linear (identity)",
         "max_value": "max {value:.2f}",
-        "activation_row": "activation $f(z)$",
-        "derivative_row": "derivative $f'(z)$",
+        "activation_row": "activation f(z)",
+        "derivative_row": "derivative f′(z)",
         "layer": "layer (input side first)",
-        "gradient_norm": "gradient norm $\\|dW\\|$",
+        "gradient_norm": "gradient norm ‖dW‖",
         "vanishing_title": "Gradient norm in each layer (log scale)",
         # softmax and cross-entropy page
-        "p_true": "predicted probability of the true class, $p$",
+        "p_true": "predicted probability of the true class, p",
         "loss_axis": "loss",
         "loss_vs_p_title": "Loss vs the probability of the true class",
-        "cross_entropy_curve": "cross-entropy $-\\log p$",
+        "cross_entropy_curve": "cross-entropy −log p",
         "mse_curve": "mean squared error (MSE)",
         "confidently_wrong": "confidently wrong",
-        "cross_entropy_grad": "cross-entropy: $|p - y|$",
+        "cross_entropy_grad": "cross-entropy: |p − y|",
         "mse_grad": "mean squared error (gradient through softmax)",
-        "logit_gradient": "gradient size at the logit, $|\\partial L / \\partial z|$",
+        "logit_gradient": "gradient size at the logit, |∂L/∂z|",
         "gradients_title": "Gradient size vs the probability of the true class",
+        # MNIST pages: data, the MLPs, the CNN
+        "digit_title": "label {label}",
+        "digit_shape": "{height}×{width} pixels",
+        "conv_image": "input image ({height}×{width})",
+        "conv_kernel": "filter ({height}×{width})",
+        "conv_feature_map": "after the convolution ({height}×{width})",
+        "conv_pooled": "ReLU + max pooling ({height}×{width})",
+        "epoch_seconds": "seconds for one epoch",
+        "epoch_times_title": "Time for one MNIST epoch",
+        "impl_numpy": "NumPy (dlbasics.mlp)",
+        "impl_keras": "Keras (TensorFlow)",
+        "impl_floor": "BLAS floor (matrix products only)",
+        "test_accuracy": "test accuracy",
+        "accuracy_per_epoch_title": "Test accuracy after each epoch",
+        "target_accuracy": "target {value:.1%}",
     },
 }
 
@@ -564,7 +594,7 @@ def plot_activations(names=("step", "sigmoid", "tanh", "relu"), *, z_min=-5.0, z
                 at_zero = float(activation.derivative(np.array([0.0]))[0])
                 bottom.plot([0.0], [at_zero], "o", color="tab:orange")
                 bottom.annotate(
-                    f"ReLU'(0) = {at_zero:g}",
+                    f"ReLU′(0) = {at_zero:g}",
                     (0.0, at_zero),
                     textcoords="offset points",
                     xytext=(6, 8),
@@ -572,21 +602,6 @@ def plot_activations(names=("step", "sigmoid", "tanh", "relu"), *, z_min=-5.0, z
                 )
         axes[0, 0].set_ylabel(text("activation_row"))
         axes[1, 0].set_ylabel(text("derivative_row"))
-
-
-def _label_log_axis(axis) -> None:
-    """Label a log axis 10^k in the math font.
-
-    Matplotlib's default log labels use the text font, and NanumGothic has no minus sign (10^-6
-    would show a placeholder box in Korean plots); minor ticks stay unlabelled.
-    """
-    from matplotlib.ticker import FuncFormatter, NullFormatter
-
-    def power_of_ten(value, _position):
-        return f"$10^{{{np.log10(value):.0f}}}$" if value > 0 else ""
-
-    axis.set_major_formatter(FuncFormatter(power_of_ten))
-    axis.set_minor_formatter(NullFormatter())
 
 
 def plot_layer_gradient_norms(norms, *, ax=None) -> None:
@@ -602,7 +617,6 @@ def plot_layer_gradient_norms(norms, *, ax=None) -> None:
             values = as_float_array(f"norms[{label!r}]", values, ndim=1, shape_hint="(depth,)")
             ax.plot(np.arange(1, values.size + 1), values, "o-", markersize=4, label=label)
         ax.set_yscale("log")
-        _label_log_axis(ax.yaxis)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set(xlabel=text("layer"), ylabel=text("gradient_norm"), title=text("vanishing_title"))
         ax.legend()
@@ -646,4 +660,193 @@ def plot_output_gradients(p, *, cross_entropy, mse, ax=None) -> None:
         ax.plot(p, np.abs(curves["cross_entropy"]), linewidth=2, label=text("cross_entropy_grad"))
         ax.plot(p, np.abs(curves["mse"]), linewidth=2, label=text("mse_grad"))
         ax.set(xlabel=text("p_true"), ylabel=text("logit_gradient"), title=text("gradients_title"))
+        ax.legend()
+
+
+# --------------------------------------------------------------------------------------------
+# MNIST pages: the images, the two MLPs' timing, the CNN
+
+
+def _pixel_range(image) -> tuple[float, float]:
+    """(0, 255) for raw pixels, (0, 1) for scaled ones, so both are drawn alike."""
+    return 0.0, 255.0 if image.max() > 1.0 else 1.0
+
+
+def show_digit(image, *, label=None, values: bool = False, ax=None) -> None:
+    """One image ``(height, width)`` in dark strokes on white (``plt.cm.binary``, as in the lecture).
+
+    ``label`` goes in the title. ``values=True`` zooms in on the strokes (their bounding box and
+    one pixel around it; the axes keep the image's row and column numbers) and writes every
+    pixel's value in its square: the numbers the network receives.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    image = as_float_array("image", image, ndim=2, shape_hint="(height, width)")
+    low, high = _pixel_range(image)
+    rows, columns = np.arange(image.shape[0]), np.arange(image.shape[1])
+    if values and image.any():
+        rows = np.flatnonzero(image.any(axis=1))
+        columns = np.flatnonzero(image.any(axis=0))
+        rows = np.arange(max(rows[0] - 1, 0), min(rows[-1] + 2, image.shape[0]))
+        columns = np.arange(max(columns[0] - 1, 0), min(columns[-1] + 2, image.shape[1]))
+    with _style():
+        if ax is None:
+            width = 7.0 if values else 3.6
+            height = width * (rows.size + 1.5) / (columns.size + 1.5)
+            _, ax = plt.subplots(figsize=(width, height), layout="constrained")
+        ax.imshow(image, cmap="binary", vmin=low, vmax=high)
+        ax.grid(False)
+        if values:
+            ax.set(xlim=(columns[0] - 0.5, columns[-1] + 0.5), ylim=(rows[-1] + 0.5, rows[0] - 0.5))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            number = "{:.0f}" if high > 1.0 else "{:.2f}"
+            for row in rows:
+                for column in columns:
+                    value = image[row, column]
+                    color = "white" if value > 0.5 * high else "black" if value else "0.6"
+                    ax.text(
+                        column,
+                        row,
+                        number.format(value),
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color=color,
+                    )
+        height, width = image.shape
+        title = text("digit_shape", height=height, width=width)
+        if label is not None:
+            title = f"{text('digit_title', label=label)}, {title}"
+        ax.set_title(title)
+
+
+def show_digits(images, labels=None, *, n_columns: int = 10) -> None:
+    """Several images ``(n, height, width)`` in a grid, each titled with its label when given."""
+    import matplotlib.pyplot as plt
+
+    images = as_float_array("images", images, ndim=3, shape_hint="(n_images, height, width)")
+    n_columns = check_positive_int("n_columns", n_columns)
+    if labels is not None:
+        labels = np.asarray(labels).reshape(-1)
+        if labels.shape[0] != images.shape[0]:
+            raise ValueError(
+                f"labels must hold one label per image ({images.shape[0]}), got {labels.shape[0]}"
+            )
+    n_rows = -(-images.shape[0] // n_columns)
+    low, high = _pixel_range(images)
+    with _style():
+        fig, axes = plt.subplots(
+            n_rows,
+            n_columns,
+            figsize=(1.0 * n_columns, 1.25 * n_rows),
+            squeeze=False,
+            layout="constrained",
+        )
+        for index, ax in enumerate(axes.flat):
+            ax.set_axis_off()
+            if index < images.shape[0]:
+                ax.imshow(images[index], cmap="binary", vmin=low, vmax=high)
+                if labels is not None:
+                    ax.set_title(str(labels[index]))
+
+
+def _draw_map(ax, array, title, *, signed: bool, annotate: bool = False) -> None:
+    """One panel of :func:`plot_convolution`: signed values in red/blue around 0, others grey."""
+    if signed:
+        limit = float(np.abs(array).max()) or 1.0
+        ax.imshow(array, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    else:
+        ax.imshow(array, cmap="binary", vmin=0.0, vmax=float(array.max()) or 1.0)
+    if annotate:
+        limit = float(np.abs(array).max()) or 1.0
+        for (row, column), value in np.ndenumerate(array):
+            color = "white" if abs(value) > 0.5 * limit else "black"
+            ax.text(column, row, f"{value:.3g}", ha="center", va="center", fontsize=11, color=color)
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+
+
+def plot_convolution(image, kernel, feature_map, pooled) -> None:
+    """Four panels, left to right: the image, the filter, the image convolved with it, pooled.
+
+    Filter and feature map are drawn red where positive and blue where negative; the input and
+    the pooled map (after ReLU, so never negative) in grey. See :mod:`dlbasics.convolution`.
+    """
+    import matplotlib.pyplot as plt
+
+    arrays = {
+        "image": as_float_array("image", image, ndim=2, shape_hint="(height, width)"),
+        "kernel": as_float_array("kernel", kernel, ndim=2, shape_hint="(k_h, k_w)"),
+        "feature_map": as_float_array("feature_map", feature_map, ndim=2, shape_hint="(h, w)"),
+        "pooled": as_float_array("pooled", pooled, ndim=2, shape_hint="(h, w)"),
+    }
+    with _style():
+        _, axes = plt.subplots(1, 4, figsize=(11.0, 3.2), layout="constrained")
+        for ax, (name, array) in zip(axes, arrays.items(), strict=True):
+            title = text(f"conv_{name}", height=array.shape[0], width=array.shape[1])
+            _draw_map(
+                ax,
+                array,
+                title,
+                signed=name in ("kernel", "feature_map"),
+                annotate=name == "kernel",
+            )
+
+
+def plot_epoch_times(seconds, *, ax=None) -> None:
+    """One horizontal bar per ``{label: seconds}``, each labelled with its time, first on top.
+
+    The labels ``"numpy"``, ``"keras"`` and ``"floor"`` (the sides of :mod:`dlbasics.bench`) are
+    written out in the plot's language; any other label is shown as it is.
+    """
+    if not seconds:
+        raise ValueError("seconds must map at least one label to a time, got {}")
+    keys = list(seconds)
+    values = as_float_array("seconds", [seconds[key] for key in keys], ndim=1)
+    sides = {"numpy", "keras", "floor"}
+    labels = [text(f"impl_{key}") if key in sides else str(key) for key in keys]
+    with _style():
+        ax = _axes(ax)
+        positions = np.arange(len(labels))[::-1]  # the first entry on top
+        bars = ax.barh(positions, values, color="tab:blue", alpha=0.8)
+        ax.bar_label(bars, labels=[f"{value:.2f} s" for value in values], padding=4)
+        ax.set_yticks(positions, labels)
+        ax.set_xlim(0.0, 1.2 * values.max())
+        ax.grid(axis="y", visible=False)
+        ax.set(xlabel=text("epoch_seconds"), title=text("epoch_times_title"))
+
+
+def plot_accuracy_per_epoch(accuracies, *, target=None, ax=None) -> None:
+    """Test accuracy after each epoch, one line per ``{label: [accuracy, ...]}``.
+
+    ``target`` (e.g. 0.99) draws a dashed line at that accuracy.
+    """
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    if not accuracies:
+        raise ValueError("accuracies must map at least one label to a list of accuracies, got {}")
+    with _style():
+        ax = _axes(ax)
+        for label, values in accuracies.items():
+            values = as_float_array(f"accuracies[{label!r}]", values, ndim=1)
+            ax.plot(np.arange(1, values.size + 1), values, "o-", markersize=4, label=label)
+        if target is not None:
+            ax.axhline(
+                float(target),
+                color="gray",
+                linestyle="--",
+                linewidth=1,
+                label=text("target_accuracy", value=float(target)),
+            )
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+        ax.set(
+            xlabel=text("epoch"),
+            ylabel=text("test_accuracy"),
+            title=text("accuracy_per_epoch_title"),
+        )
         ax.legend()

@@ -13,8 +13,15 @@ class ProgressBar:
     (a log file, a notebook) only the final line is written.
     """
 
-    def __init__(self, total: int, *, description: str = "", enabled: bool = True, stream=None,
-                 width: int = 30):
+    def __init__(
+        self,
+        total: int,
+        *,
+        description: str = "",
+        enabled: bool = True,
+        stream=None,
+        width: int = 30,
+    ):
         self.total = max(int(total), 1)
         self.description = description
         self.enabled = enabled
@@ -45,5 +52,7 @@ class ProgressBar:
     def close(self, **metrics) -> None:
         if not self.enabled:
             return
-        self.stream.write(("\r" if self._interactive else "") + self._line(self.total, metrics) + "\n")
+        self.stream.write(
+            ("\r" if self._interactive else "") + self._line(self.total, metrics) + "\n"
+        )
         self.stream.flush()

@@ -15,9 +15,17 @@ from .mlp import MLP
 from .preprocessing import one_hot
 
 
-def layer_gradient_norms(depth: int = 10, activation: str = "sigmoid", *, width: int = 64,
-                         n_inputs: int = 32, n_classes: int = 10, n_samples: int = 256,
-                         init: str | None = None, seed=0) -> np.ndarray:
+def layer_gradient_norms(
+    depth: int = 10,
+    activation: str = "sigmoid",
+    *,
+    width: int = 64,
+    n_inputs: int = 32,
+    n_classes: int = 10,
+    n_samples: int = 256,
+    init: str | None = None,
+    seed=0,
+) -> np.ndarray:
     """The norm ||dW|| of every layer of a fresh ``depth``-layer network, input side first.
 
     The network has ``depth - 1`` hidden layers of ``width`` units with ``activation`` and a softmax
@@ -31,7 +39,9 @@ def layer_gradient_norms(depth: int = 10, activation: str = "sigmoid", *, width:
     if init is None:
         init = "he_normal" if activation == "relu" else "glorot_uniform"
     sizes = [n_inputs] + [width] * (depth - 1) + [n_classes]
-    model = MLP(sizes, [activation] * (depth - 1) + ["softmax"], init=init, seed=rng, dtype=np.float64)
+    model = MLP(
+        sizes, [activation] * (depth - 1) + ["softmax"], init=init, seed=rng, dtype=np.float64
+    )
     X = rng.normal(size=(n_samples, n_inputs))
     y = one_hot(rng.integers(0, n_classes, size=n_samples), n_classes, dtype=np.float64)
     _, grads = model.loss_and_gradients(X, y)

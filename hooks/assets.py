@@ -8,7 +8,8 @@ with assets/javascripts/mathjax-config.js before it.
 
 mkdocs-jupyter puts its own MathJax ``<script src=custom_mathjax_url>`` (and a MathJax 2
 configuration) into every notebook page; ``on_page_content`` removes both, so MathJax is loaded
-once, from the right relative path, on every page.
+once, from the right relative path, on every page. It also removes nbconvert's Mermaid loader,
+which would import Mermaid from cdnjs.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def mathjax_source(config) -> Path:
     return source
 
 
+# nbconvert's lab template loads Mermaid from cdnjs when a page has a Mermaid diagram; we have none,
+# and the site must not name a CDN, so the loader goes (a diagram would then show as text).
+NOTEBOOK_MERMAID_LOADER = re.compile(
+    r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded", async \(\) => \{'
+    r"\s*const diagrams = document\.querySelectorAll\(\"\.jp-Mermaid.*?</script>",
+    re.DOTALL,
+)
 NOTEBOOK_MATHJAX_CONFIG = re.compile(
     r'<!-- MathJax configuration -->\s*<script type="text/x-mathjax-config">.*?</script>\s*'
     r"(<!-- End of mathjax configuration -->)?",
@@ -70,7 +78,14 @@ def on_page_content(html, page, config, files):
             f"{page.file.src_uri}: mkdocs-jupyter's MathJax script ({url}) was not found in the "
             "page; hooks/assets.py must be updated for this mkdocs-jupyter version"
         )
-    return NOTEBOOK_MATHJAX_CONFIG.sub("", html)
+    html = NOTEBOOK_MATHJAX_CONFIG.sub("", html)
+    html = NOTEBOOK_MERMAID_LOADER.sub("", html)
+    if "cdnjs.cloudflare.com" in html:
+        raise PluginError(
+            f"{page.file.src_uri}: a notebook script still loads from cdnjs.cloudflare.com; "
+            "hooks/assets.py must be updated for this nbconvert version"
+        )
+    return html
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built the other languages

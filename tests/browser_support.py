@@ -3,12 +3,14 @@
 
 Every check of a page lives in :func:`check_page`, which returns a :class:`PageReport`; the tests
 assert on its fields. The same function runs on a deliberately broken copy of a page in
-``test_checks_catch_a_broken_page``, so each check is shown to fail when the thing it guards breaks.
+``test_checks_catch_a_broken_page`` and ``test_checks_catch_math_left_untypeset``, so each check
+is shown to fail when the thing it guards breaks.
 """
 
 from __future__ import annotations
 
 import functools
+import html as html_module
 import http.server
 import json
 import os
@@ -19,7 +21,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 
@@ -253,7 +255,7 @@ def has_math_source(html: str) -> bool:
 
 
 # The page's visible text outside code, scripts and typeset math: where raw TeX must not remain.
-_TEXT_OUTSIDE_CODE_JS = """() => {
+TEXT_OUTSIDE_CODE_JS = """() => {
   const skip = "PRE, CODE, SCRIPT, STYLE, TEXTAREA, MJX-CONTAINER, MJX-ASSISTIVE-MML";
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const parts = [];
@@ -265,7 +267,7 @@ _TEXT_OUTSIDE_CODE_JS = """() => {
   return parts.join("\\n");
 }"""
 
-_WAIT_FOR_MATHJAX_JS = """async (timeout) => {
+WAIT_FOR_MATHJAX_JS = """async (timeout) => {
   const deadline = Date.now() + timeout;
   while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
     if (Date.now() > deadline) return false;
@@ -276,7 +278,7 @@ _WAIT_FOR_MATHJAX_JS = """async (timeout) => {
   return Promise.race([done, late]);
 }"""
 
-_WAIT_FOR_IMAGES_JS = """async () => {
+WAIT_FOR_IMAGES_JS = """async () => {
   const images = Array.from(document.images);
   for (const image of images) image.loading = "eager";  // lazy images below the fold load too
   await Promise.all(images.map((image) => image.decode().catch(() => null)));
@@ -286,7 +288,7 @@ _WAIT_FOR_IMAGES_JS = """async () => {
   }));
 }"""
 
-_SITE_URLS_JS = """() => {
+SITE_URLS_JS = """() => {
   const urls = [];
   for (const element of document.querySelectorAll("a[href], link[href], area[href]")) {
     urls.push(element.href);
@@ -297,7 +299,8 @@ _SITE_URLS_JS = """() => {
 
 
 def _ids_in(html: str) -> set[str]:
-    return set(re.findall(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", html))
+    found = re.findall(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", html)
+    return {html_module.unescape(value) for value in found}
 
 
 def check_links(urls: list[str], server: SiteServer) -> list[str]:
@@ -306,6 +309,7 @@ def check_links(urls: list[str], server: SiteServer) -> list[str]:
     broken = []
     for url in sorted(set(urls)):
         target, fragment = urldefrag(url)
+        fragment = unquote(fragment)  # the browser percent-encodes it; ids are plain text
         status, body = fetch(target)
         if status != 200:
             broken.append(f"{target} -> HTTP {status}")
@@ -368,21 +372,21 @@ def check_page(
         source = response.text() if response else ""
         report.has_math_source = has_math_source(source)
         report.html_lang = page.evaluate("document.documentElement.lang")
-        report.mathjax_ready = page.evaluate(_WAIT_FOR_MATHJAX_JS, mathjax_timeout_ms)
+        report.mathjax_ready = page.evaluate(WAIT_FOR_MATHJAX_JS, mathjax_timeout_ms)
         report.math_elements = page.locator("mjx-container").count()
         report.math_errors = page.locator("mjx-merror").evaluate_all(
             "nodes => nodes.map(n => n.getAttribute('data-mjx-error') || n.textContent)"
         )
-        text = page.evaluate(_TEXT_OUTSIDE_CODE_JS)
+        text = page.evaluate(TEXT_OUTSIDE_CODE_JS)
         report.raw_math = sorted({match.group(0)[:80] for match in RAW_MATH.finditer(text)})
-        images = page.evaluate(_WAIT_FOR_IMAGES_JS)
+        images = page.evaluate(WAIT_FOR_IMAGES_JS)
         report.images = len(images)
         report.broken_images = [image["src"][:200] for image in images if not image["ok"]]
         download = page.locator("a.dlbasics-download")
         if download.count():
             report.download_href = download.first.evaluate("a => a.href")
         page.wait_for_load_state("networkidle")
-        links = [url for url in page.evaluate(_SITE_URLS_JS) if urlsplit(url).scheme != "data"]
+        links = [url for url in page.evaluate(SITE_URLS_JS) if urlsplit(url).scheme != "data"]
     finally:
         page.close()
         context.unroute("**/*", route)

@@ -71,6 +71,21 @@ def write_idx():
     return write
 
 
+# -- the built site (tests/test_site.py, tests/test_browser.py) ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real site, built once per session by `mkdocs build --strict` into a temporary folder.
+
+    Pages unchanged since the last build come from .cache/dlbasics-notebooks (see
+    hooks/notebooks.py); with ``DLBASICS_DOCS_CACHE=0`` every page is executed.
+    """
+    from .site_support import build_real_site
+
+    return build_real_site(tmp_path_factory.mktemp("built-site") / "site")
+
+
 # -- browser tests (tests/test_browser.py): the per-page request table at the end of the run ---
 
 

@@ -45,7 +45,9 @@ def test_known_values():
 
 
 def test_sigmoid_is_stable_for_huge_inputs():
-    with np.errstate(over="raise", invalid="raise", divide="raise"):  # no overflow (underflow to 0 is harmless)
+    with np.errstate(
+        over="raise", invalid="raise", divide="raise"
+    ):  # no overflow (underflow to 0 is harmless)
         out = get_activation("sigmoid")(np.array([-1000.0, 1000.0]))
     np.testing.assert_array_equal(out, [0.0, 1.0])
 

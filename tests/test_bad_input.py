@@ -16,7 +16,9 @@ def model():
 
 
 def test_wrong_rank_names_the_parameter_and_the_shape(model):
-    with pytest.raises(ValueError, match=r"X must be 2-D \(n_samples, n_features\), got shape \(4,\)"):
+    with pytest.raises(
+        ValueError, match=r"X must be 2-D \(n_samples, n_features\), got shape \(4,\)"
+    ):
         model.predict(np.zeros(4))
 
 
@@ -52,7 +54,9 @@ def test_non_finite_values(model):
 
 
 def test_unknown_names():
-    with pytest.raises(ValueError, match="unknown optimizer 'adam'; choose one of 'rmsprop', 'sgd'"):
+    with pytest.raises(
+        ValueError, match="unknown optimizer 'adam'; choose one of 'rmsprop', 'sgd'"
+    ):
         get_optimizer("adam")
     with pytest.raises(ValueError, match="unknown activation 'gelu'"):
         MLP([2, 2], ["gelu"])
@@ -70,15 +74,21 @@ def test_bad_numbers():
     with pytest.raises(ValueError, match=r"rho must be in \[0, 1\), got 1.0"):
         RMSprop(rho=1.0)
     with pytest.raises(TypeError, match="n_epochs must be an integer, got float 1.5"):
-        MLP([2, 2], ["softmax"]).fit(np.zeros((1, 2)), np.zeros((1, 2)), n_epochs=1.5, verbose=False)
+        MLP([2, 2], ["softmax"]).fit(
+            np.zeros((1, 2)), np.zeros((1, 2)), n_epochs=1.5, verbose=False
+        )
     with pytest.raises(ValueError, match="batch_size must be >= 1, got 0"):
-        MLP([2, 2], ["softmax"]).fit(np.zeros((1, 2)), np.zeros((1, 2)), batch_size=0, verbose=False)
+        MLP([2, 2], ["softmax"]).fit(
+            np.zeros((1, 2)), np.zeros((1, 2)), batch_size=0, verbose=False
+        )
     with pytest.raises(ValueError, match="depth must be >= 2, got 1"):
         layer_gradient_norms(1)
 
 
 def test_structural_mistakes():
-    with pytest.raises(ValueError, match=r"activations must name one activation per layer \(2\), got 1"):
+    with pytest.raises(
+        ValueError, match=r"activations must name one activation per layer \(2\), got 1"
+    ):
         MLP([2, 3, 2], ["relu"])
     with pytest.raises(ValueError, match="loss 'cross_entropy' needs a softmax output layer"):
         MLP([2, 2], ["sigmoid"])
@@ -96,7 +106,9 @@ def test_perceptron_labels_must_be_binary():
 
 
 def test_preprocessing_checks():
-    with pytest.raises(ValueError, match=r"images must be 3-D \(n_samples, height, width\), got shape \(784,\)"):
+    with pytest.raises(
+        ValueError, match=r"images must be 3-D \(n_samples, height, width\), got shape \(784,\)"
+    ):
         flatten_and_scale(np.zeros(784, dtype=np.uint8))
     with pytest.raises(TypeError, match="images must be uint8"):
         flatten_and_scale(np.zeros((1, 28, 28)))

@@ -71,7 +71,7 @@ def browser():
 
 
 @pytest.fixture
-def context(browser):
+def browser_context(browser):
     """A fresh browser context (no cookies, no storage) per test."""
     created = browser.new_context(viewport=VIEWPORT)
     yield created
@@ -147,8 +147,8 @@ def test_the_pages_visited_are_the_pages_built(site_dir):
 
 
 @pytest.mark.parametrize("site_page", PAGES, ids=lambda page: page.id)
-def test_page(site_page, server, context):
-    report = bs.check_page(context, server, site_page.path)
+def test_page(site_page, server, browser_context):
+    report = bs.check_page(browser_context, server, site_page.path)
     problems = report.problems(site_page.language)
     source = source_of(site_page)
     if is_notebook(source):
@@ -168,24 +168,25 @@ def test_page(site_page, server, context):
 # -- navigation ----------------------------------------------------------------------------------
 
 
-def test_language_switcher_goes_to_the_translation_and_back(server, context):
-    blocked = block_other_hosts(context, server)
-    page = context.new_page()
+def test_language_switcher_goes_to_the_translation_and_back(server, browser_context):
+    blocked = block_other_hosts(browser_context, server)
+    page = browser_context.new_page()
     korean, english = f"/{NOTEBOOK_PAGE}/", f"/en/{NOTEBOOK_PAGE}/"
     page.goto(server.url(korean))
     for language, expected in (("en", english), ("ko", korean)):
-        page.hover(".md-header__option .md-select")
-        page.click(f'.md-select__link[hreflang="{language}"]')
-        page.wait_for_load_state("load")
+        page.hover(".md-header__option .md-select")  # the menu opens on hover
+        with page.expect_navigation():
+            page.click(f'.md-select__link[hreflang="{language}"]')
         assert urlsplit(page.url).path == expected, f"selector {language!r} led to {page.url}"
         assert page.evaluate("document.documentElement.lang") == language
     assert blocked == []
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
-def test_search_finds_the_page(language, server, context):
-    blocked = block_other_hosts(context, server)
-    page = context.new_page()
+def test_search_finds_the_page(language, server, browser_context):
+    timeout_error = require("playwright.sync_api").TimeoutError
+    blocked = block_other_hosts(browser_context, server)
+    page = browser_context.new_page()
     start = bs.SitePage(language, NOTEBOOK_PAGE).path
     home = bs.SitePage(language, "index").path
     page.goto(server.url(home))
@@ -201,7 +202,7 @@ def test_search_finds_the_page(language, server, context):
     )
     try:
         page.wait_for_function(found, arg=start, timeout=bs.SEARCH_TIMEOUT_MS)
-    except Exception:  # noqa: BLE001 - report what the search did show
+    except timeout_error:  # say what the search did show
         shown = page.locator(".md-search-result__link").evaluate_all("a => a.map(x => x.href)")
         meta = page.locator(".md-search-result__meta").all_inner_texts()
         pytest.fail(f"searching {SEARCH_TERMS[language]!r} did not list {start}: {meta} {shown}")
@@ -216,12 +217,12 @@ def test_search_finds_the_page(language, server, context):
     [bs.SitePage(language, name) for language in bs.LANGUAGES for name in ("index", NOTEBOOK_PAGE)],
     ids=lambda page: page.id,
 )
-def test_screenshot(site_page, server, context):
-    blocked = block_other_hosts(context, server)
-    page = context.new_page()
+def test_screenshot(site_page, server, browser_context):
+    blocked = block_other_hosts(browser_context, server)
+    page = browser_context.new_page()
     page.goto(server.url(site_page.path), wait_until="load")
-    assert page.evaluate(bs._WAIT_FOR_MATHJAX_JS, bs.MATHJAX_TIMEOUT_MS)
-    page.evaluate(bs._WAIT_FOR_IMAGES_JS)
+    assert page.evaluate(bs.WAIT_FOR_MATHJAX_JS, bs.MATHJAX_TIMEOUT_MS)
+    page.evaluate(bs.WAIT_FOR_IMAGES_JS)
     name = "home" if site_page.name == "index" else site_page.name
     path = bs.ARTIFACTS / "screenshots" / f"{site_page.language}-{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)

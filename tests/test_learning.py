@@ -32,8 +32,9 @@ def test_perceptron_reports_that_it_cannot_learn_xor(seed):
 def test_mlp_solves_xor_from_a_fixed_seed():
     X, y = perceptron.logic_gate("XOR")
     model = MLP([2, 4, 1], ["tanh", "sigmoid"], loss="mse", seed=0, dtype=np.float64)
-    history = model.fit(X, y[:, None], optimizer=SGD(0.5), batch_size=4, n_epochs=3000,
-                        verbose=False, seed=0)
+    history = model.fit(
+        X, y[:, None], optimizer=SGD(0.5), batch_size=4, n_epochs=3000, verbose=False, seed=0
+    )
     predictions = (model.predict(X)[:, 0] > 0.5).astype(float)
     np.testing.assert_array_equal(predictions, y)
     assert history.history["accuracy"][-1] == 1.0
@@ -43,8 +44,15 @@ def test_mlp_solves_xor_from_a_fixed_seed():
 def test_mlp_with_two_hidden_units_solves_xor():
     X, y = perceptron.logic_gate("XOR")
     model = MLP([2, 2, 2], ["sigmoid", "softmax"], seed=1, dtype=np.float64)
-    model.fit(X, np.eye(2)[y.astype(int)], optimizer=SGD(1.0), batch_size=4, n_epochs=5000,
-              verbose=False, seed=0)
+    model.fit(
+        X,
+        np.eye(2)[y.astype(int)],
+        optimizer=SGD(1.0),
+        batch_size=4,
+        n_epochs=5000,
+        verbose=False,
+        seed=0,
+    )
     assert model.evaluate(X, np.eye(2)[y.astype(int)])["accuracy"] == 1.0
 
 

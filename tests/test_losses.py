@@ -50,7 +50,9 @@ def test_cross_entropy_is_finite_and_correct_at_probabilities_0_and_1():
     wrong = cross_entropy(np.array([[0.0, 1.0], [1.0, 0.0]]), y)  # certain and wrong
     assert np.isfinite(wrong)
     assert wrong == pytest.approx(-np.log(1e-7))  # clipped at 1e-7, as Keras does
-    assert np.all(np.isfinite(cross_entropy_gradient(np.array([[0.0, 1.0]]), np.array([[1.0, 0.0]]))))
+    assert np.all(
+        np.isfinite(cross_entropy_gradient(np.array([[0.0, 1.0]]), np.array([[1.0, 0.0]])))
+    )
 
 
 def test_cross_entropy_from_logits_is_exact_at_plus_minus_1000():
@@ -66,7 +68,9 @@ def test_cross_entropy_from_logits_is_exact_at_plus_minus_1000():
 
 
 def test_loss_inputs_are_checked():
-    with pytest.raises(ValueError, match=r"y_pred and y_true must have the same shape, got \(2, 3\) and \(2, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"y_pred and y_true must have the same shape, got \(2, 3\) and \(2, 2\)"
+    ):
         mean_squared_error(np.zeros((2, 3)), np.zeros((2, 2)))
     with pytest.raises(ValueError, match="p must hold probabilities"):
         cross_entropy(np.array([[2.0, -1.0]]), np.array([[1.0, 0.0]]))

@@ -24,7 +24,9 @@ def _data(rng, n_in, n_out, n_samples=7):
 def test_cross_entropy_backprop_matches_numerical_gradient(hidden, shape):
     n_in, widths, n_out = shape
     rng = np.random.default_rng(len(widths))
-    model = MLP([n_in, *widths, n_out], [hidden] * len(widths) + ["softmax"], seed=rng, dtype=np.float64)
+    model = MLP(
+        [n_in, *widths, n_out], [hidden] * len(widths) + ["softmax"], seed=rng, dtype=np.float64
+    )
     errors = check_model_gradients(model, *_data(rng, n_in, n_out))
     assert max(errors) < 1e-6, errors
 
@@ -53,7 +55,13 @@ def test_gradient_check_refuses_float32():
         check_model_gradients(model, np.zeros((1, 3)), np.array([[1.0, 0.0]]))
 
 
-TF_ACTIVATIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu", "linear": None, "softmax": "softmax"}
+TF_ACTIVATIONS = {
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "relu",
+    "linear": None,
+    "softmax": "softmax",
+}
 
 
 @pytest.mark.parametrize(

