@@ -456,6 +456,12 @@ def report(results: dict, *, markdown: bool = False) -> str:
             f"\nThe machine was busy (load average {busy:.1f} on {env['cpu_count']} CPUs before "
             "the run): other programs shared the cores, so these times are not this code's own."
         )
+        threads = [p["num_threads"] for p in env["blas"] if isinstance(p, dict)]
+        if any(n > 1 for n in threads):
+            tail += (
+                " Rerun on a quiet machine, or with --blas-threads 1 so that OpenBLAS' threads "
+                "do not wait on each other (the floor is then one core's, too)."
+            )
     return f"{head}\n\n{format_table(table_rows(results), markdown=markdown)}\n\n{tail}"
 
 

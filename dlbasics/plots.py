@@ -101,9 +101,10 @@ _STRINGS = {
         "impl_numpy": "NumPy (dlbasics.mlp)",
         "impl_keras": "Keras (TensorFlow)",
         "impl_floor": "BLAS 하한 (행렬 곱만)",
-        "test_accuracy": "테스트 정확도",
-        "accuracy_per_epoch_title": "에포크별 테스트 정확도",
-        "target_accuracy": "목표 {value:.1%}",
+        "optimizer_step": "옵티마이저 단계 (배치)",
+        "learning_rate_axis": "학습률",
+        "schedule_title": "학습률 스케줄: 워밍업 후 0까지 직선으로 감소",
+        "epoch_boundary": "에포크 경계",
     },
     "en": {
         "x": "input x",
@@ -172,9 +173,10 @@ _STRINGS = {
         "impl_numpy": "NumPy (dlbasics.mlp)",
         "impl_keras": "Keras (TensorFlow)",
         "impl_floor": "BLAS floor (matrix products only)",
-        "test_accuracy": "test accuracy",
-        "accuracy_per_epoch_title": "Test accuracy after each epoch",
-        "target_accuracy": "target {value:.1%}",
+        "optimizer_step": "optimizer step (batch)",
+        "learning_rate_axis": "learning rate",
+        "schedule_title": "Learning-rate schedule: warm-up, then a straight line down to 0",
+        "epoch_boundary": "epoch boundary",
     },
 }
 
@@ -820,33 +822,30 @@ def plot_epoch_times(seconds, *, ax=None) -> None:
         ax.set(xlabel=text("epoch_seconds"), title=text("epoch_times_title"))
 
 
-def plot_accuracy_per_epoch(accuracies, *, target=None, ax=None) -> None:
-    """Test accuracy after each epoch, one line per ``{label: [accuracy, ...]}``.
-
-    ``target`` (e.g. 0.99) draws a dashed line at that accuracy.
-    """
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
-
-    if not accuracies:
-        raise ValueError("accuracies must map at least one label to a list of accuracies, got {}")
+def plot_learning_rate_schedule(learning_rates, *, steps_per_epoch=None, ax=None) -> None:
+    """The learning rate of every optimizer step; ``steps_per_epoch`` marks where epochs end."""
+    learning_rates = as_float_array(
+        "learning_rates", learning_rates, ndim=1, shape_hint="(n_steps,)"
+    )
     with _style():
         ax = _axes(ax)
-        for label, values in accuracies.items():
-            values = as_float_array(f"accuracies[{label!r}]", values, ndim=1)
-            ax.plot(np.arange(1, values.size + 1), values, "o-", markersize=4, label=label)
-        if target is not None:
-            ax.axhline(
-                float(target),
-                color="gray",
-                linestyle="--",
-                linewidth=1,
-                label=text("target_accuracy", value=float(target)),
-            )
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+        ax.plot(np.arange(learning_rates.size), learning_rates, color="tab:blue", linewidth=2)
+        if steps_per_epoch is not None:
+            steps_per_epoch = check_positive_int("steps_per_epoch", steps_per_epoch)
+            boundaries = np.arange(steps_per_epoch, learning_rates.size, steps_per_epoch)
+            for number, step in enumerate(boundaries):
+                ax.axvline(
+                    step,
+                    color="gray",
+                    linestyle="--",
+                    linewidth=1,
+                    label=text("epoch_boundary") if number == 0 else None,
+                )
+            if boundaries.size:
+                ax.legend()
+        ax.set_ylim(bottom=0.0)
         ax.set(
-            xlabel=text("epoch"),
-            ylabel=text("test_accuracy"),
-            title=text("accuracy_per_epoch_title"),
+            xlabel=text("optimizer_step"),
+            ylabel=text("learning_rate_axis"),
+            title=text("schedule_title"),
         )
-        ax.legend()

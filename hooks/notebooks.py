@@ -23,7 +23,8 @@ file of ``dlbasics/`` and ``requirements/constraints.txt`` (``DLBASICS_DOCS_HASH
 page is executed again in its language only, and any change to the package executes every page.
 ``DLBASICS_DOCS_CACHE=0`` (``make build``, CI) neither reads nor writes the cache: every page is
 executed, once per build. Each build records what it executed in ``last-build.json`` in the cache
-folder.
+folder, and deletes cached pages that no build has used for an hour. Pages are rendered from a
+private copy, so builds that run side by side cannot pull a cached page from under each other.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import json
 import os
 import posixpath
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -58,6 +60,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_HASH_PATHS = (REPO / "dlbasics", REPO / "requirements" / "constraints.txt")
 DEFAULT_CELL_TIMEOUT = 600
 RECORD_NAME = "last-build.json"
+EVICT_AFTER = 3600  # seconds: a cached page no build has used for this long is deleted
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # "RuntimeWarning: overflow encountered in exp"; matplotlib's "Glyph 8722 ... missing from font(s)"
 # and "Font 'default' does not have a glyph for '\u2212'" (a box is drawn instead of the character)
@@ -117,9 +120,7 @@ class NotebookPage:
     src_uri: str  # e.g. "ko/linear-regression.md"
     language: str
     key: str = ""
-    executed: Path | None = (
-        None  # the executed .ipynb (in the cache or this build's scratch folder)
-    )
+    executed: Path | None = None  # this build's private copy of the executed .ipynb
     seconds: float | None = None  # None: came from the cache
 
 
@@ -129,8 +130,16 @@ class Build:
 
     settings: Settings
     pages: dict[str, NotebookPage] = field(default_factory=dict)  # by abs_src_path
-    scratch: tempfile.TemporaryDirectory | None = None
+    # Executed notebooks are rendered from here, never from the shared cache: another build
+    # (`make serve` while `make test` runs) may evict a cache entry in the meantime.
+    scratch: tempfile.TemporaryDirectory = field(
+        default_factory=lambda: tempfile.TemporaryDirectory(prefix="dlbasics-notebooks-")
+    )
     started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def scratch_dir(self) -> Path:
+        return Path(self.scratch.name)
 
 
 _build: Build | None = None
@@ -193,29 +202,41 @@ def on_files(files, config):
         digest.update(f"{language}\0".encode())
         digest.update(page.source.read_bytes())
         page.key = digest.hexdigest()
-        cached = settings.cache_dir / f"{page.key}.ipynb"
-        if settings.cache and cached.is_file():
-            page.executed = cached
+        if settings.cache:
+            page.executed = _take_from_cache(settings.cache_dir, page.key, _build.scratch_dir)
         _build.pages[file.abs_src_path] = page
 
     pending = [page for page in _build.pages.values() if page.executed is None]
     if pending:
-        if settings.cache:
-            out_dir = settings.cache_dir
-        else:
-            _build.scratch = tempfile.TemporaryDirectory(prefix="dlbasics-notebooks-")
-            out_dir = Path(_build.scratch.name)
-        out_dir.mkdir(parents=True, exist_ok=True)
         log.info(
             "executing %d notebook page(s) with %d kernel(s) at a time; %d from the cache",
             len(pending), settings.jobs, len(_build.pages) - len(pending),
         )  # fmt: skip
-        errors = asyncio.run(_execute_all(pending, out_dir, settings))
+        errors = asyncio.run(_execute_all(pending, _build.scratch_dir, settings))
         if errors:
             raise PluginError(
                 "notebook page(s) failed, the site was not built:\n\n" + "\n\n".join(errors)
             )
     return files
+
+
+def _take_from_cache(cache_dir: Path, key: str, scratch_dir: Path) -> Path | None:
+    """Copy the cached notebook ``key`` into ``scratch_dir``; None when it is not cached."""
+    cached, copy = cache_dir / f"{key}.ipynb", scratch_dir / f"{key}.ipynb"
+    try:
+        shutil.copyfile(cached, copy)
+        os.utime(cached)  # recently used: eviction keeps it
+    except FileNotFoundError:
+        return None
+    return copy
+
+
+def _store_in_cache(notebook_file: Path, cache_dir: Path) -> None:
+    """Put an executed notebook into the cache, atomically (builds may run side by side)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = cache_dir / f"{notebook_file.stem}.{os.getpid()}.partial"
+    shutil.copyfile(notebook_file, partial)
+    os.replace(partial, cache_dir / notebook_file.name)
 
 
 async def _execute_all(pages, out_dir: Path, settings: Settings) -> list[str]:
@@ -274,11 +295,10 @@ async def _execute(page: NotebookPage, out_dir: Path, settings: Settings) -> str
     log.info("executed %s in %.1f s", page.src_uri, page.seconds)
     _check_outputs(page, notebook)
     nbformat.validate(notebook)
-    target = out_dir / f"{page.key}.ipynb"
-    partial = target.with_suffix(".partial")
-    nbformat.write(notebook, partial)
-    os.replace(partial, target)  # never leave a half-written notebook in the cache
-    page.executed = target
+    page.executed = out_dir / f"{page.key}.ipynb"
+    nbformat.write(notebook, page.executed)
+    if settings.cache:
+        _store_in_cache(page.executed, settings.cache_dir)
     return None
 
 
@@ -446,14 +466,15 @@ def on_post_build(config) -> None:
     }
     cache_dir = build.settings.cache_dir
     cache_dir.mkdir(parents=True, exist_ok=True)
-    if build.settings.cache:  # evict entries no page of this build used
+    if build.settings.cache:  # evict what no page of this build used and no build used lately
         used = {page.executed.name for page in pages}
-        for stale in cache_dir.glob("*.ipynb"):
-            if stale.name not in used:
-                stale.unlink()
-    (cache_dir / RECORD_NAME).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    if build.scratch is not None:
-        build.scratch.cleanup()
+        for entry in cache_dir.glob("*.ipynb"):
+            if entry.name not in used and time.time() - entry.stat().st_mtime > EVICT_AFTER:
+                entry.unlink(missing_ok=True)
+    record_file = cache_dir / f"{RECORD_NAME}.{os.getpid()}.partial"
+    record_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    os.replace(record_file, cache_dir / RECORD_NAME)
+    build.scratch.cleanup()
     log.info(
         "notebook pages: %d executed, %d from the cache",
         len(record["executed"]), len(record["from_cache"]),

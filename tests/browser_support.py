@@ -201,6 +201,7 @@ class PageReport:
     math_elements: int = 0  # mjx-container elements after typesetting
     math_errors: list[str] = field(default_factory=list)  # mjx-merror: TeX MathJax could not parse
     raw_math: list[str] = field(default_factory=list)  # math source left in the visible text
+    cut_off: list[str] = field(default_factory=list)  # equations, tables, images partly hidden
     images: int = 0
     broken_images: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # every same-site URL it links to or loads
@@ -225,6 +226,7 @@ class PageReport:
                 found.append("the page has math but no <mjx-container>: MathJax typeset nothing")
         found += [f"MathJax error: {text}" for text in self.math_errors]
         found += [f"untypeset math in the text: {text!r}" for text in self.raw_math]
+        found += [f"cut off, not scrollable: {entry}" for entry in self.cut_off]
         found += [f"image not loaded: {src}" for src in self.broken_images]
         found += [f"broken link: {entry}" for entry in self.broken_links]
         return found
@@ -286,6 +288,39 @@ WAIT_FOR_IMAGES_JS = """async () => {
     src: image.currentSrc || image.src,
     ok: image.complete && image.naturalWidth > 0,
   }));
+}"""
+
+# Widths at which nothing in the text may be cut off: a desktop window and a phone.
+LAYOUT_WIDTHS = ((1280, 900), (390, 844))
+
+# Displayed equations, tables and images in the page's text that stick out of the nearest box that
+# clips its overflow (overflow hidden or clip), where the reader can neither see nor scroll to the
+# rest. A box that scrolls (overflow auto or scroll) is fine.
+CUT_OFF_JS = """() => {
+  const selector = 'mjx-container[display="true"] > mjx-math, table, img';
+  const found = [];
+  for (const element of document.querySelectorAll(`article ${selector}`)) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0) continue;
+    let clipper = element.parentElement;
+    while (clipper && getComputedStyle(clipper).overflowX === "visible") {
+      clipper = clipper.parentElement;
+    }
+    if (!clipper || ["auto", "scroll"].includes(getComputedStyle(clipper).overflowX)) continue;
+    const limit = clipper.getBoundingClientRect();
+    if (box.left >= limit.left - 1 && box.right <= limit.right + 1) continue;
+    let what = element.tagName.toLowerCase();
+    const container = element.closest("mjx-container");
+    if (container && window.MathJax && MathJax.startup && MathJax.startup.document) {
+      const items = MathJax.startup.document.getMathItemsWithin(container);
+      what = "equation " + (items.length ? items[0].math.replace(/\\s+/g, " ").trim().slice(0, 60) : "");
+    } else if (what === "img") {
+      what = "image " + (element.currentSrc || element.src).slice(0, 60);
+    }
+    found.push(`${what} (${Math.round(box.width)}px in a ${Math.round(limit.width)}px `
+      + `<${clipper.tagName.toLowerCase()} class="${clipper.className}"> that hides the rest)`);
+  }
+  return found;
 }"""
 
 SITE_URLS_JS = """() => {
@@ -387,6 +422,10 @@ def check_page(
             report.download_href = download.first.evaluate("a => a.href")
         page.wait_for_load_state("networkidle")
         links = [url for url in page.evaluate(SITE_URLS_JS) if urlsplit(url).scheme != "data"]
+        for width, height in LAYOUT_WIDTHS:
+            page.set_viewport_size({"width": width, "height": height})
+            page.evaluate("() => new Promise((resolve) => requestAnimationFrame(resolve))")
+            report.cut_off += [f"{width}px wide: {text}" for text in page.evaluate(CUT_OFF_JS)]
     finally:
         page.close()
         context.unroute("**/*", route)

@@ -140,6 +140,10 @@ def test_report_shows_seconds_accuracy_and_both_ratios():
     assert numpy_row.split()[-4:] == ["0.800", "0.9400", "1.60", "0.25"]
     assert "openblas 0.3 with 2 thread(s)" in text
     assert "machine was busy (load average 1.5 on 2 CPUs" in text
+    assert "--blas-threads 1" in text
+    one_thread = _fake_results()
+    one_thread["environment"]["blas"][0]["num_threads"] = 1
+    assert "--blas-threads 1" not in bench.report(one_thread)
     quiet = _fake_results()
     quiet["environment"]["load_average_before"] = [0.2, 0, 0]
     assert "busy" not in bench.report(quiet)

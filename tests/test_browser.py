@@ -2,15 +2,17 @@
 
 The site is served on 127.0.0.1; every page of both languages is opened and must load with HTTP
 200, no console error, no request to any other host (each is recorded and blocked), its math typeset
-by the self-hosted MathJax, every image loaded, every same-site link and asset answering 200, and
-``<html lang>`` naming its language. Then: the language switcher, search in both languages, the
-download-notebook link, and screenshots under artifacts/screenshots/ for people to look at.
+by the self-hosted MathJax, no equation, table or image cut off at desktop or phone width, every
+image loaded, every same-site link and asset answering 200 (and every #fragment naming an element),
+``<html lang>`` naming its language, and the page's download-notebook link serving a valid
+notebook of that page. Then: the language switcher, search in both languages, and screenshots
+under artifacts/screenshots/ for people to look at.
 A per-page table of requests is printed at the end of the run and written to
 artifacts/browser-report.json.
 
 Browser: ``DLBASICS_CHROMIUM``, else /usr/bin/chromium (Debian), else Playwright's bundled one.
-Site: the ``built_site`` fixture (a strict build), or an already built site at
-``DLBASICS_BROWSER_SITE``.
+Site: the ``built_site`` fixture (a strict build), or a site already built from this checkout at
+``DLBASICS_BROWSER_SITE`` (quicker while working on the tests; pages are found in docs/).
 """
 
 from __future__ import annotations
@@ -247,9 +249,12 @@ def test_checks_catch_a_broken_page(site_dir, browser, tmp_path):
         '<a href="./#no-such-anchor">no anchor</a>'
         "<p>raw math: \\(x^2</p>"  # unclosed, so MathJax leaves it whatever its configuration
         '<script>throw new Error("deliberate failure")</script>'
+        '<div class="arithmatex" style="overflow: hidden; width: 120px">'
+        "\\[a + b + c + d + e + f + g + h + i + j + k\\]</div>"  # too wide for its box
     )
+    assert text.count("</article>") == 1
     text = text.replace('<html lang="ko"', '<html lang="en"', 1).replace(
-        "</body>", f"{faults}</body>", 1
+        "</article>", f"{faults}</article>", 1
     )
     html.write_text(text, encoding="utf-8")
 
@@ -275,6 +280,8 @@ def test_checks_catch_a_broken_page(site_dir, browser, tmp_path):
     assert report.raw_math == ["\\("]
     assert any("deliberate failure" in error for error in report.page_errors)
     assert report.console_errors, "the failed loads and the 404 were not seen as console errors"
+    injected = [entry for entry in report.cut_off if "equation a + b + c" in entry]
+    assert [entry.split(": ")[0] for entry in injected] == ["1280px wide", "390px wide"]
     assert report.status == 200  # the page itself is there: the faults are what was reported
 
 

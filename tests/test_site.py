@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -184,7 +186,10 @@ def test_language_switcher_links_pages_without_alternate_sitemap_requests(built_
 def test_search_index_holds_both_languages(built_site):
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert set(index["config"]["lang"]) == {"ko", "en"}
-    locations = {doc["location"].split("#")[0]: doc["text"] for doc in index["docs"]}
+    locations: dict[str, str] = {}
+    for doc in index["docs"]:  # one entry per page and one per section
+        page = doc["location"].split("#")[0]
+        locations[page] = locations.get(page, "") + doc["title"] + " " + doc["text"]
     assert "경사" in locations["gradient-descent/"] and "학습률" in locations["gradient-descent/"]
     assert "learning rate" in locations["en/gradient-descent/"]
 
@@ -370,8 +375,13 @@ def test_cache_executes_only_what_changed_and_nothing_when_disabled(tmp_path):
     (package / "module.py").write_text("VALUE = 2\n", encoding="utf-8")
     assert build()["executed"] == every_page
 
+    assert len(list(cache.glob("*.ipynb"))) == 9  # 4 + the edited page + 4 after the package
+    two_hours_ago = time.time() - 7200
+    for entry in cache.glob("*.ipynb"):
+        os.utime(entry, (two_hours_ago, two_hours_ago))
+    assert build()["executed"] == []  # and the 5 entries no build used for an hour are evicted
     cached = {path.name: path.stat().st_mtime_ns for path in cache.glob("*.ipynb")}
-    assert len(cached) == len(every_page)  # entries no page uses any more were evicted
+    assert len(cached) == len(every_page)
     clean = build(DLBASICS_DOCS_CACHE="0")
     assert clean["executed"] == every_page and clean["cache"] is False
     assert {path.name: path.stat().st_mtime_ns for path in cache.glob("*.ipynb")} == cached
