@@ -51,6 +51,7 @@ BATCH_SIZE = 128
 DEFAULT_EPOCHS = 2
 PEAK_LEARNING_RATE = 0.01
 WARMUP_FRACTION = 0.1
+BN_MOMENTUM = 0.9  # moving statistics for inference follow the fast-changing weights (Keras: 0.99)
 TARGET_ACCURACY = 0.990
 STEPS_PER_EPOCH = 422  # ceil(54,000 / 128)
 EVALUATION_BATCH_SIZE = 1_000  # only for evaluate(); does not change any number
@@ -73,6 +74,56 @@ def prepare_images(images) -> np.ndarray:
     return pixels.reshape(n_samples, height, width, 1)  # (n, 28, 28, 1)
 
 
+def check_data(data):
+    """Check ``load_mnist()``'s tuple without converting it; return its four arrays.
+
+    Raises ``TypeError``/``ValueError`` naming the array and the rule: images must be uint8
+    ``(n, 28, 28)``, labels integers 0-9, one per image, at least 10 training images.
+    """
+    try:
+        (x_train, y_train), (x_test, y_test) = data
+    except (TypeError, ValueError):
+        raise TypeError(
+            "data must be ((x_train, y_train), (x_test, y_test)) as load_mnist() returns it"
+        ) from None
+    x_train, x_test = _images("x_train", x_train), _images("x_test", x_test)
+    y_train, y_test = (
+        _labels("y_train", y_train, len(x_train)),
+        _labels("y_test", y_test, len(x_test)),
+    )
+    if _n_kept(len(x_train)) >= len(x_train):
+        raise ValueError(
+            "x_train must hold at least 10 images (the last 10 % are the validation split), "
+            f"got {len(x_train)}"
+        )
+    return (x_train, y_train), (x_test, y_test)
+
+
+def _n_kept(n_images: int) -> int:
+    """Training images kept by a 10 % validation split: ``ceil(0.9 n)``, as Keras computes it."""
+    return math.ceil(n_images * (1 - VALIDATION_FRACTION))
+
+
+def _images(name: str, images) -> np.ndarray:
+    images = np.asarray(images)
+    if images.ndim != 3:
+        raise ValueError(f"{name} must be 3-D (n_samples, 28, 28), got shape {images.shape}")
+    if images.dtype != np.uint8:
+        raise TypeError(f"{name} must be uint8 pixels 0-255 (as loaded), got dtype {images.dtype}")
+    return images
+
+
+def _labels(name: str, labels, n_images: int) -> np.ndarray:
+    labels = np.asarray(labels)
+    one_hot(labels)  # raises for a wrong shape, dtype or range, naming the rule
+    if labels.shape[0] != n_images:
+        raise ValueError(
+            f"{name} must have one label per image, got {labels.shape[0]} labels for "
+            f"{n_images} images"
+        )
+    return labels
+
+
 def split_data(data):
     """Split ``load_mnist()``'s tuple into prepared train, validation and test pairs.
 
@@ -82,33 +133,11 @@ def split_data(data):
     first ``ceil(0.9 n)`` are kept for training, as Keras' ``validation_split=0.1`` does): for
     MNIST, 54,000 to train on and 6,000 to validate on.
     """
-    try:
-        (x_train, y_train), (x_test, y_test) = data
-    except (TypeError, ValueError):
-        raise TypeError(
-            "data must be ((x_train, y_train), (x_test, y_test)) as load_mnist() returns it"
-        ) from None
-    images, labels = prepare_images(x_train), _labels("y_train", y_train, len(x_train))
-    test = (prepare_images(x_test), _labels("y_test", y_test, len(x_test)))
-    split = math.ceil(images.shape[0] * (1 - VALIDATION_FRACTION))  # as Keras' validation_split
-    if split < 1 or split >= images.shape[0]:
-        raise ValueError(
-            "x_train must hold at least 2 images (the last 10 % are the validation split), "
-            f"got {images.shape[0]}"
-        )
+    (x_train, y_train), (x_test, y_test) = check_data(data)
+    images, labels = prepare_images(x_train), y_train.astype(np.int64)  # (n, 28, 28, 1), (n,)
+    test = (prepare_images(x_test), y_test.astype(np.int64))
+    split = _n_kept(len(images))
     return (images[:split], labels[:split]), (images[split:], labels[split:]), test
-
-
-def _labels(name: str, labels, n_images: int) -> np.ndarray:
-    """Integer class numbers 0-9, one per image (checked by ``one_hot``)."""
-    labels = np.asarray(labels)
-    one_hot(labels)  # raises for a wrong shape, dtype or range, naming the rule
-    if labels.shape[0] != n_images:
-        raise ValueError(
-            f"{name} must have one label per image, got {labels.shape[0]} labels for "
-            f"{n_images} images"
-        )
-    return labels.astype(np.int64)
 
 
 # ------------------------------------------------------------------------------ the schedule
@@ -188,7 +217,9 @@ def warmup_linear_decay(
 
 
 # ---------------------------------------------------------------------------------- models
-def _layers(keras, *, batch_norm: bool, dropout: float, name: str):
+def _layers(
+    keras, *, batch_norm: bool, dropout: float, name: str, bn_momentum: float = BN_MOMENTUM
+):
     """The two-convolution stack; with ``batch_norm``: ours, without: keras-io's layers."""
     layers = keras.layers
     stack = []
@@ -197,7 +228,7 @@ def _layers(keras, *, batch_norm: bool, dropout: float, name: str):
             stack += [
                 layers.Conv2D(filters, 3, use_bias=False, name=f"conv{block}"),
                 layers.MaxPooling2D(2, name=f"pool{block}"),
-                layers.BatchNormalization(name=f"bn{block}"),
+                layers.BatchNormalization(momentum=bn_momentum, name=f"bn{block}"),
                 layers.ReLU(name=f"relu{block}"),
             ]
         else:  # keras-io: conv with bias and ReLU -> pool
@@ -436,8 +467,7 @@ def train_cnn(
 
         key_data, data = "load_mnist()", load_mnist()  # checksums verified: always the same arrays
     else:
-        split_data(data)  # bad input fails here, with its own message, before the cache is asked
-        key_data = data
+        key_data = check_data(data)  # bad input fails here, before the cache is asked
     result, from_cache = memoize(
         "train_cnn",
         {"data": key_data, "epochs": epochs, "seed": seed},

@@ -765,15 +765,15 @@ def _draw_map(ax, array, title, *, signed: bool, annotate: bool = False) -> None
         limit = float(np.abs(array).max()) or 1.0
         for (row, column), value in np.ndenumerate(array):
             color = "white" if abs(value) > 0.5 * limit else "black"
-            ax.text(column, row, f"{value:.3g}", ha="center", va="center", fontsize=11, color=color)
-    ax.set_title(title, fontsize=10)
+            ax.text(column, row, f"{value:.3g}", ha="center", va="center", fontsize=14, color=color)
+    ax.set_title(title, fontsize=11)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
 
 
 def plot_convolution(image, kernel, feature_map, pooled) -> None:
-    """Four panels, left to right: the image, the filter, the image convolved with it, pooled.
+    """Four panels in reading order: the image, the filter; the image convolved with it, pooled.
 
     Filter and feature map are drawn red where positive and blue where negative; the input and
     the pooled map (after ReLU, so never negative) in grey. See :mod:`dlbasics.convolution`.
@@ -787,8 +787,8 @@ def plot_convolution(image, kernel, feature_map, pooled) -> None:
         "pooled": as_float_array("pooled", pooled, ndim=2, shape_hint="(h, w)"),
     }
     with _style():
-        _, axes = plt.subplots(1, 4, figsize=(11.0, 3.2), layout="constrained")
-        for ax, (name, array) in zip(axes, arrays.items(), strict=True):
+        _, axes = plt.subplots(2, 2, figsize=(6.4, 6.6), layout="constrained")
+        for ax, (name, array) in zip(axes.flat, arrays.items(), strict=True):
             title = text(f"conv_{name}", height=array.shape[0], width=array.shape[1])
             _draw_map(
                 ax,

@@ -86,8 +86,13 @@ def test_split_holds_out_the_last_tenth_as_keras_validation_split_does():
          r"labels must be in \[0, 9\], got values from 10 to 10"),
         (((np.zeros((5, 28, 28), np.uint8), np.zeros(5, np.float32)),) * 2, TypeError,
          "labels must be integers"),
-        (((np.zeros((1, 28, 28), np.uint8), np.zeros(1, np.uint8)),) * 2, ValueError,
-         "x_train must hold at least 2 images"),
+        (((np.zeros((9, 28, 28), np.uint8), np.zeros(9, np.uint8)),) * 2, ValueError,
+         "x_train must hold at least 10 images"),
+        (((np.zeros((5, 784), np.uint8), np.zeros(5, np.uint8)),) * 2, ValueError,
+         r"x_train must be 3-D \(n_samples, 28, 28\), got shape \(5, 784\)"),
+        (((np.zeros((5, 28, 28), np.uint8), np.zeros(5, np.uint8)),
+          (np.zeros((5, 28, 28), np.float64), np.zeros(5, np.uint8))), TypeError,
+         "x_test must be uint8 pixels 0-255"),
     ],
 )  # fmt: skip
 def test_bad_data_is_refused_with_a_message_naming_the_rule(data, error, message):

@@ -411,3 +411,70 @@ def test_headings_get_unique_unicode_ids_and_a_nested_table_of_contents():
     assert re.findall(r'href="#([^"]*)"', content) == ["경사-하강법", "기울기-dw", "정리", "정리_1"]
     assert [token["id"] for token in tokens] == ["경사-하강법"]
     assert [child["name"] for child in tokens[0]["children"]] == ["기울기 dW", "정리", "정리"]
+
+
+# -- what the exemplar pages say in prose, checked against the same computations ----------------
+
+
+def page_data():
+    from dlbasics import linear_regression
+
+    return linear_regression.make_data(n_samples=50, W=2.0, b=1.0, noise=0.5, seed=0)
+
+
+def test_home_page_fit_lands_close_to_the_line_the_data_was_made_with():
+    from dlbasics import linear_regression
+
+    x, y = page_data()
+    history = linear_regression.fit(x, y, learning_rate=0.05, n_steps=1000)
+    assert abs(history.final_W[0] - 2.0) < 0.1 and abs(history.final_b - 1.0) < 0.2
+
+
+def test_linear_regression_page_claims():
+    import numpy as np
+
+    from dlbasics import linear_regression
+
+    x, y = page_data()
+    candidates = {(1.0, 0.0), (3.0, -2.0), (2.0, 1.0)}
+    costs = {wb: linear_regression.cost(x, y, *wb) for wb in candidates}
+    assert min(costs, key=costs.get) == (2.0, 1.0)  # the line that looks best costs least
+    W_values = np.linspace(-1.0, 5.0, 121)
+    curve = linear_regression.cost_curve(x, y, W_values, b=1.0)
+    assert np.all(np.diff(curve, 2) > 0)  # a bowl: convex, one lowest point
+    history = linear_regression.fit(x, y, learning_rate=0.05, n_steps=1000)
+    W_exact, b_exact = np.polyfit(x, y, deg=1)
+    assert abs(history.final_W[0] - W_exact) < 5e-4 and abs(history.final_b - b_exact) < 5e-4
+
+
+def test_gradient_descent_page_claims():
+    import numpy as np
+
+    from dlbasics import linear_regression
+
+    x, y = page_data()
+    error = -y  # W = b = 0
+    dW, db = 2 * np.mean(error * x), 2 * np.mean(error)
+    h = 1e-6
+    dW_numeric = (linear_regression.cost(x, y, h, 0.0) - linear_regression.cost(x, y, -h, 0.0)) / (
+        2 * h
+    )
+    db_numeric = (linear_regression.cost(x, y, 0.0, h) - linear_regression.cost(x, y, 0.0, -h)) / (
+        2 * h
+    )
+    assert abs(dW - dW_numeric) < 5e-7 and abs(db - db_numeric) < 5e-7  # six decimals
+    assert dW < 0 and db < 0  # increasing W and b lowers the cost
+    W1, b1 = -0.05 * dW, -0.05 * db
+    assert linear_regression.cost(x, y, W1, b1) < linear_regression.cost(x, y, 0.0, 0.0) / 10
+
+    history = linear_regression.fit(x, y, learning_rate=0.05, n_steps=300)
+    assert np.isclose(history.W[1, 0], W1) and np.isclose(history.b[1], b1)  # fit's first step
+    assert history.cost[1] < history.cost[0] / 100 and history.cost[-1] < history.cost[1]
+
+    best = linear_regression.cost(x, y, *np.polyfit(x, y, deg=1))
+    runs = {
+        a: linear_regression.fit(x, y, learning_rate=a, n_steps=300) for a in (0.001, 0.05, 0.25)
+    }
+    assert runs[0.001].cost[-1] > best + 5e-3  # too small: not at the bottom after 300 steps
+    assert runs[0.05].cost[-1] < best + 1e-6  # about right: there
+    assert runs[0.25].diverged and not runs[0.05].diverged and not runs[0.001].diverged
