@@ -20,6 +20,7 @@ import os
 import platform
 import tempfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -92,31 +93,60 @@ def cache_key(name: str, arguments: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+def _read(path: Path, key: str):
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        if entry.get("key") == key:
+            return entry["result"]
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass  # missing or damaged: compute afresh
+    return None
+
+
+@contextmanager
+def _locked(lock_path: Path):
+    """Hold an exclusive lock on ``lock_path`` (POSIX only; elsewhere no lock is taken)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: two processes may both compute; the result is the same
+        yield
+        return
+    with open(lock_path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def memoize(
     name: str, arguments: dict, compute: Callable[[], dict], *, cache_dir=None
 ) -> tuple[dict, bool]:
     """``(result, from_cache)``: the stored result for this key, or ``compute()``'s, then stored.
 
     A missing or unreadable entry is recomputed and rewritten (written to a temporary file, then
-    renamed, so a reader never sees half a file).
+    renamed, so a reader never sees half a file). Processes asking for the same key at the same
+    time (the Korean and English pages built in parallel) wait for one another through a lock
+    file, so the run is computed once.
     """
     directory = resolve_cache_dir(cache_dir)
     if directory is None:
         return compute(), False
     key = cache_key(name, arguments)
     path = directory / f"{name}-{key[:20]}.json"
-    try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        if entry.get("key") == key:
-            return entry["result"], True
-    except (OSError, ValueError, KeyError, AttributeError):
-        pass  # missing or damaged: compute afresh
-    result = compute()
+    result = _read(path, key)
+    if result is not None:
+        return result, True
     directory.mkdir(parents=True, exist_ok=True)
-    entry = {"key": key, "name": name, "arguments": describe(arguments), "result": result}
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=directory, suffix=".tmp", delete=False
-    ) as tmp:
-        json.dump(entry, tmp, indent=1)
-    os.replace(tmp.name, path)
+    with _locked(directory / f"{name}-{key[:20]}.lock"):
+        result = _read(path, key)  # another process may have finished it while we waited
+        if result is not None:
+            return result, True
+        result = compute()
+        entry = {"key": key, "name": name, "arguments": describe(arguments), "result": result}
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=directory, suffix=".tmp", delete=False
+        ) as tmp:
+            json.dump(entry, tmp, indent=1)
+        os.replace(tmp.name, path)
     return result, False

@@ -102,3 +102,32 @@ def test_describe_rejects_what_it_cannot_key():
 def test_cache_dir_must_be_a_path():
     with pytest.raises(TypeError, match="cache_dir must be a path, None or False, got int"):
         resolve_cache_dir(3)
+
+
+def test_two_processes_asking_at_once_compute_the_run_once(tmp_path):
+    # The Korean and English pages are executed in parallel; the second must wait and reuse.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from dlbasics import run_cache\n"
+        "def compute():\n"
+        "    time.sleep(1.0)\n"
+        "    with open(sys.argv[2], 'a') as log: log.write('computed\\n')\n"
+        "    return {'value': 1}\n"
+        "result, cached = run_cache.memoize('race', {'a': 1}, compute, cache_dir=sys.argv[1])\n"
+        "print(result['value'], cached)\n"
+    )
+    log = tmp_path / "log.txt"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(tmp_path / "cache"), str(log)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = sorted(run.communicate(timeout=60)[0].strip() for run in runs)
+    assert outputs == ["1 False", "1 True"]
+    assert log.read_text().count("computed") == 1
