@@ -48,12 +48,12 @@ build: $(STAMP) node_modules/.installed
 	DLBASICS_DOCS_CACHE=0 $(BIN)/mkdocs build --strict --clean
 
 lint: $(STAMP) node_modules/.installed
-	$(BIN)/ruff format --check dlbasics tests scripts
-	$(BIN)/ruff check dlbasics tests scripts
+	$(BIN)/ruff format --check dlbasics tests scripts hooks
+	$(BIN)/ruff check dlbasics tests scripts hooks
 
 format: $(STAMP)
-	$(BIN)/ruff format dlbasics tests scripts
-	$(BIN)/ruff check --fix dlbasics tests scripts
+	$(BIN)/ruff format dlbasics tests scripts hooks
+	$(BIN)/ruff check --fix dlbasics tests scripts hooks
 
 test: lint
 	$(BIN)/python -m pytest

@@ -263,7 +263,13 @@ def _variant_model(spec: dict, steps_per_epoch: int):
     from .keras_models import import_keras
 
     keras = import_keras()
-    model = _layers(keras, batch_norm=spec["batch_norm"], dropout=spec["dropout"], name="variant")
+    model = _layers(
+        keras,
+        batch_norm=spec["batch_norm"],
+        dropout=spec["dropout"],
+        bn_momentum=spec["bn_momentum"],
+        name="variant",
+    )
     if spec["peak"] is None:
         learning_rate = 0.001
     else:

@@ -77,6 +77,8 @@ class Settings:
     hash_paths: tuple[Path, ...]
     timeout: int
     jobs: int
+    # dlbasics.run_cache for the kernels: beside the page cache, or a fresh folder per clean build
+    run_cache_dir: Path
 
     @classmethod
     def from_environment(cls, config) -> Settings:
@@ -96,9 +98,15 @@ class Settings:
                 raise PluginError(
                     f"cache key input {path} does not exist (DLBASICS_DOCS_HASH_PATHS)"
                 )
+        use_cache = cache in {"1", "true", "yes", "on"}
         return cls(
-            cache=cache in {"1", "true", "yes", "on"},
+            cache=use_cache,
             cache_dir=Path(cache_dir),
+            run_cache_dir=(
+                project / ".cache/dlbasics-runs"
+                if use_cache
+                else Path(tempfile.mkdtemp(prefix="dlbasics-runs-"))
+            ),
             hash_paths=hash_paths,
             timeout=_positive_int("DLBASICS_DOCS_CELL_TIMEOUT", DEFAULT_CELL_TIMEOUT),
             jobs=_positive_int("DLBASICS_DOCS_JOBS", os.cpu_count() or 1),
@@ -207,6 +215,7 @@ def on_files(files, config):
         _build.pages[file.abs_src_path] = page
 
     pending = [page for page in _build.pages.values() if page.executed is None]
+    pending = _schedule(pending, config, default_language)
     if pending:
         log.info(
             "executing %d notebook page(s) with %d kernel(s) at a time; %d from the cache",
@@ -218,6 +227,22 @@ def on_files(files, config):
                 "notebook page(s) failed, the site was not built:\n\n" + "\n\n".join(errors)
             )
     return files
+
+
+def _schedule(pages: list[NotebookPage], config, default_language: str) -> list[NotebookPage]:
+    """The order pages start in: the default language first, and within it later lectures first.
+
+    Later lectures train models (MNIST, the CNN) and take longest, so starting them first keeps
+    one long page from running alone at the end. The other language comes after, when the
+    training results it needs are already in the run cache (``dlbasics.run_cache``).
+    """
+    nav = [entry for entry in (config.nav or []) if isinstance(entry, str)]
+
+    def position(page: NotebookPage) -> int:
+        name = Path(page.src_uri).name
+        return nav.index(name) if name in nav else -1
+
+    return sorted(pages, key=lambda page: (page.language != default_language, -position(page)))
 
 
 def _take_from_cache(cache_dir: Path, key: str, scratch_dir: Path) -> Path | None:
@@ -281,6 +306,15 @@ async def _execute(page: NotebookPage, out_dir: Path, settings: Settings) -> str
     if zmq.has("curve"):  # encrypt the kernel's local sockets (else ipykernel warns on every start)
         client.km.transport_encryption = "auto"
     env = dict(os.environ)
+    # Several kernels share the cores: give each its share of BLAS/TensorFlow threads, or the
+    # kernels' thread pools fight over the same cores (small matmuls then run ~60x slower).
+    threads = str(max(1, (os.cpu_count() or 1) // settings.jobs))
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                 "TF_NUM_INTRAOP_THREADS"):  # fmt: skip
+        env.setdefault(name, threads)
+    # Training results are shared between the languages of one build (and, with the page cache
+    # on, between builds), so the Korean and English pages train each model once.
+    env.setdefault("DLBASICS_RUN_CACHE", str(settings.run_cache_dir))
     env.update(
         DLBASICS_LANG=page.language,
         MPLBACKEND="module://matplotlib_inline.backend_inline",  # make sets Agg for scripts

@@ -322,6 +322,22 @@ def test_benchmark_end_to_end_on_synthetic_data(keras, monkeypatch, tmp_path, ca
     assert "reference" in out and str(path) in out
 
 
+def test_study_variants_build_what_they_say(keras):
+    ours = cnn_bench._variant_model(cnn_bench.VARIANTS["ours"], cnn.STEPS_PER_EPOCH)
+    built = cnn.build_cnn()
+    assert [layer.get_config() | {"name": ""} for layer in ours.layers] == [
+        layer.get_config() | {"name": ""} for layer in built.layers
+    ]
+    assert ours.optimizer._learning_rate.get_config() == built.optimizer._learning_rate.get_config()
+    slow_bn = cnn_bench._variant_model(cnn_bench.VARIANTS["ours, BN momentum 0.99"], 10)
+    assert slow_bn.get_layer("bn1").momentum == 0.99 and built.get_layer("bn1").momentum == 0.9
+    keras_io = cnn_bench._variant_model(cnn_bench.VARIANTS["keras-io"], 10)
+    assert keras_io.count_params() == cnn.build_reference_convnet().count_params()
+    assert float(keras_io.optimizer.learning_rate) == pytest.approx(0.001)
+    three = cnn_bench._variant_model(cnn_bench.VARIANTS["ours, 3 epochs"], 10)
+    assert three.optimizer._learning_rate.total_steps == 30
+
+
 def test_validation_study_never_evaluates_the_test_set(keras, monkeypatch):
     data = synthetic_digits(n_train=256, n_test=64)
     calls = []
