@@ -277,6 +277,16 @@ def environment() -> dict:
     return info
 
 
+def _machine_busy_seconds() -> float | None:
+    """CPU seconds all programs have used since boot (Linux ``/proc/stat``), or None elsewhere."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def _blas_text(blas) -> str:
     if isinstance(blas, str):
         return f"BLAS {blas}"
@@ -298,7 +308,11 @@ def _cpu_model() -> str:
 
 def _median_summary(runs: list[dict]) -> dict:
     seconds = [run["seconds"] for run in runs]
-    summary = {"median_seconds": statistics.median(seconds), "seconds": seconds}
+    summary = {
+        "median_seconds": statistics.median(seconds),
+        "best_seconds": min(seconds),
+        "seconds": seconds,
+    }
     for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
         if key in runs[0]:
             summary[key] = statistics.median(run[key] for run in runs)
@@ -336,6 +350,13 @@ def _run(train, validation, repeats, batch_size, seed, log) -> dict:
     batch_size = check_positive_int("batch_size", batch_size)
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
     load_before = list(os.getloadavg())
+    # To tell how much of the machine other programs took while we measured: all CPU time used
+    # on the machine minus this process's own (its BLAS and TensorFlow threads included).
+    start, busy_before, own_before = (
+        time.perf_counter(),
+        _machine_busy_seconds(),
+        time.process_time(),
+    )
 
     log("warming up: a short NumPy fit, then Keras (import, build, compile, a short fit) ...")
     short = tuple(array[: 8 * batch_size] for array in train)
@@ -372,8 +393,9 @@ def _run(train, validation, repeats, batch_size, seed, log) -> dict:
         "floor": _median_summary(runs["floor"]),
         "matmul_rates": matmul_rates(batch_size=batch_size, seed=seed),
     }
-    results["numpy"]["median_train_seconds"] = statistics.median(
-        r["train_seconds"] for r in runs["numpy"]
+    train_seconds = [r["train_seconds"] for r in runs["numpy"]]  # fit without the validation
+    results["numpy"].update(
+        train_seconds=train_seconds, median_train_seconds=statistics.median(train_seconds)
     )
     floor = results["floor"]["median_seconds"]
     results["floor"]["gflop_per_s"] = results["flops"]["total"] / floor / 1e9
@@ -383,6 +405,11 @@ def _run(train, validation, repeats, batch_size, seed, log) -> dict:
         "numpy_over_keras": numpy_seconds / keras_seconds,
         "numpy_over_floor": numpy_seconds / floor,
         "keras_over_floor": keras_seconds / floor,
+        # Each side's fastest round: closest to a quiet machine when others share the cores.
+        "numpy_over_keras_best": results["numpy"]["best_seconds"]
+        / results["keras"]["best_seconds"],
+        "numpy_over_floor_best": results["numpy"]["best_seconds"]
+        / results["floor"]["best_seconds"],
         # The same ratios round by round (each from runs seconds apart), for the spread.
         "numpy_over_keras_by_round": [
             n["seconds"] / k["seconds"] for n, k in zip(runs["numpy"], runs["keras"], strict=True)
@@ -391,10 +418,16 @@ def _run(train, validation, repeats, batch_size, seed, log) -> dict:
             n["seconds"] / f["seconds"] for n, f in zip(runs["numpy"], runs["floor"], strict=True)
         ],
     }
+    busy_after, own_after = _machine_busy_seconds(), time.process_time()
+    capacity = (time.perf_counter() - start) * (os.cpu_count() or 1)
     results["environment"] = {
         **environment(),
         "load_average_before": load_before,
         "load_average_after": list(os.getloadavg()),
+        # The share of all CPUs' time that other programs used during the run (None: unknown).
+        "other_programs_cpu_share": None
+        if busy_before is None
+        else max(0.0, (busy_after - busy_before) - (own_after - own_before)) / capacity,
     }
     del results["environment"]["load_average"]
     return results
@@ -405,7 +438,7 @@ def table_rows(results: dict) -> list[list[str]]:
     floor = results["floor"]["median_seconds"]
     keras_seconds = results["keras"]["median_seconds"]
     env = results["environment"]
-    rows = [["", "s / epoch (median)", "val_accuracy", "x floor", "x Keras"]]
+    rows = [["", "s / epoch (median)", "best", "val_accuracy", "x floor", "x Keras"]]
     for label, key in (
         (f"NumPy {env['numpy']} (dlbasics.mlp)", "numpy"),
         (f"Keras {env.get('keras', '?')} / TensorFlow {env.get('tensorflow', '?')}", "keras"),
@@ -415,6 +448,7 @@ def table_rows(results: dict) -> list[list[str]]:
             [
                 label,
                 f"{side['median_seconds']:.3f}",
+                f"{side['best_seconds']:.3f}",
                 f"{side['val_accuracy']:.4f}",
                 f"{side['median_seconds'] / floor:.2f}",
                 f"{side['median_seconds'] / keras_seconds:.2f}",
@@ -422,14 +456,31 @@ def table_rows(results: dict) -> list[list[str]]:
         )
     rows.append(
         [
-            f"BLAS floor ({results['floor']['gflop_per_s']:.0f} GFLOP/s)",
+            f"BLAS floor ({results['flops']['total'] / floor / 1e9:.0f} GFLOP/s)",
             f"{floor:.3f}",
+            f"{results['floor']['best_seconds']:.3f}",
             "-",
             "1.00",
             f"{floor / keras_seconds:.2f}",
         ]
     )
     return rows
+
+
+def _others_text(env) -> str:
+    share = env.get("other_programs_cpu_share")
+    if share is None:
+        return f"load average {env['load_average_before'][0]:.2f} before the run"
+    return f"other programs used {share:.0%} of the CPUs during the run"
+
+
+def _was_busy(env) -> bool:
+    """Other programs took more than 10% of the CPUs (or, where that is unknown, the load
+    average before the run exceeded half the CPUs)."""
+    share = env.get("other_programs_cpu_share")
+    if share is not None:
+        return share > 0.10
+    return env["load_average_before"][0] > 0.5 * (env["cpu_count"] or 1)
 
 
 def report(results: dict, *, markdown: bool = False) -> str:
@@ -443,18 +494,17 @@ def report(results: dict, *, markdown: bool = False) -> str:
         f"Matmul work per epoch: {flops['total'] / 1e9:.1f} GFLOP "
         f"({flops['training'] / 1e9:.1f} training + {flops['validation'] / 1e9:.1f} validation). "
         f"Machine: {env['cpu']}, {env['cpu_count']} CPUs, {_blas_text(env['blas'])}; "
-        f"load average {env['load_average_before'][0]:.2f} before, "
-        f"{env['load_average_after'][0]:.2f} after."
+        f"{_others_text(env)}."
     )
     tail = (
         f"NumPy / TensorFlow = {ratios['numpy_over_keras']:.2f}, "
-        f"NumPy / floor = {ratios['numpy_over_floor']:.2f}"
+        f"NumPy / floor = {ratios['numpy_over_floor']:.2f} (medians; from each side's best "
+        f"round: {ratios['numpy_over_keras_best']:.2f} and {ratios['numpy_over_floor_best']:.2f})"
     )
-    busy = env["load_average_before"][0]  # before: the run itself adds to the load after
-    if env["cpu_count"] and busy > 0.5 * env["cpu_count"]:
+    if _was_busy(env):
         tail += (
-            f"\nThe machine was busy (load average {busy:.1f} on {env['cpu_count']} CPUs before "
-            "the run): other programs shared the cores, so these times are not this code's own."
+            f"\nThe machine was busy ({_others_text(env)}): other programs shared the cores, "
+            "so these times are not this code's own."
         )
         threads = [p["num_threads"] for p in env["blas"] if isinstance(p, dict)]
         if any(n > 1 for n in threads):

@@ -1,31 +1,42 @@
-"""A small convolutional network for MNIST (Keras 3) that reaches 99 % test accuracy quickly on a CPU.
+"""A small convolutional network for MNIST (Keras 3) that reaches 99 % test accuracy fast on a CPU.
 
 The reference is keras-io's "Simple MNIST convnet" (:func:`build_reference_convnet`):
 Conv2D(32, 3x3, relu) -> MaxPool(2) -> Conv2D(64, 3x3, relu) -> MaxPool(2) -> Flatten ->
 Dropout(0.5) -> Dense(10, softmax); Adam at Keras' default learning rate 0.001, batch 128,
 categorical cross-entropy, ``validation_split=0.1``. It needs about 8 epochs to reach 0.990.
 
-Ours (:func:`build_cnn`) keeps the same two convolutions and changes three things:
+Ours (:func:`build_cnn`) keeps the same two convolutions, the same batch size and optimizer, and
+changes three things:
 
-1. **Batch normalization after each pooling.** It keeps every layer's inputs centred and scaled,
-   so a 10x larger learning rate trains stably. It sits after the pooling (4x fewer values to
-   normalize than before it: max-pooling and a per-channel increasing affine map commute), which
-   makes it nearly free on a CPU; before the pooling it doubles the epoch time here.
-   The convolutions drop their bias (the normalization's shift replaces it).
-2. **A learning-rate schedule that ends at the planned end**: Adam, warm-up from 0 to 0.01 over
-   the first 10 % of the steps, then a straight line down to 0 at the last step
-   (:func:`learning_rate_at`). The large rate learns fast; the decay to 0 settles the weights, so
-   the last epoch ends at its best instead of wherever a constant rate leaves it.
-3. **Two epochs, no dropout.** A fixed short budget is what the schedule is planned for; with
-   two epochs there is little to over-fit, and dropout only slows the learning.
+1. **A learning-rate schedule planned for a fixed budget** (:func:`learning_rate_at`): Adam's
+   rate rises from 0 to 0.01 (10x Keras' default) over the first 10 % of the steps, then falls in
+   a straight line to 0 at the last step. The large rate learns fast; the decay to 0 settles the
+   weights, so training ends at its best instead of wherever a constant rate leaves it.
+2. **Batch normalization after each pooling**, which keeps each layer's inputs centred and scaled,
+   so that the large rate trains stably. After the pooling it normalizes 4x fewer values than
+   before it (max-pooling and a per-channel increasing affine map commute), so on a CPU it costs
+   little. The convolutions drop their bias (the normalization's shift replaces it), and the
+   moving statistics used at inference use momentum 0.9 instead of Keras' 0.99, so they keep up
+   with weights that change fast: the model is usable in the middle of the schedule too.
+3. **Two epochs, no dropout.** The budget the schedule is planned for; with two epochs there is
+   little to over-fit, and dropout only slows the learning.
 
-Data: both networks train on the first 54,000 training images and are validated on the last 6,000
-(:data:`VALIDATION_FRACTION`; exactly what keras-io's ``validation_split=0.1`` holds out). Every choice
-above was made on that validation split (:data:`VALIDATION_EVIDENCE`); the test set is only used
-for the final numbers, evaluated after each epoch to find when a model first reaches 0.990.
+What made the difference, measured on the validation split only (:data:`VALIDATION_EVIDENCE`,
+seeds 0, 1, 2, accuracy after the last epoch, mean): with 2 epochs, keras-io's recipe reaches
+0.9849; the schedule alone lifts it to 0.9904, batch normalization alone (constant 0.001) to
+0.9892, both together (ours) to 0.9925 with every seed >= 0.9923. A peak of 0.003 instead of 0.01
+gives 0.9910; 1 epoch gives 0.9899 (too close to 0.990 to rely on); 3 epochs give 0.9922, no
+better than 2 for half as much time again. BN momentum 0.99 ends the same (0.9924) but is worse
+after epoch 1 (0.9827 against 0.9885).
+
+Data: both networks train on the first 54,000 training images and are validated on the last
+6,000 (:data:`VALIDATION_FRACTION`; exactly what keras-io's ``validation_split=0.1`` holds out).
+Every choice above was made on that validation split; the test set is only used for the final
+numbers, evaluated after each epoch to find when a model first reaches 0.990
+(:mod:`dlbasics.cnn_bench`).
 
 Inputs are images scaled to [0, 1] with a channel axis: ``(n_samples, 28, 28, 1)`` (Keras'
-channels-last layout, rows are samples as everywhere in this package).
+channels-last layout; rows are samples, as everywhere in this package).
 
 Only this module's functions import TensorFlow (through :func:`dlbasics.keras_models.import_keras`),
 so ``import dlbasics.cnn`` stays NumPy-only and fast.
@@ -56,10 +67,25 @@ TARGET_ACCURACY = 0.990
 STEPS_PER_EPOCH = 422  # ceil(54,000 / 128)
 EVALUATION_BATCH_SIZE = 1_000  # only for evaluate(); does not change any number
 
-# Validation accuracy (the last 6,000 training images; the test set was not looked at) behind each
-# choice, one value per seed 0, 1, 2 ... Produced by :func:`validation_study` (ablation rows) and
-# by the same training code with the other settings named in each row.
-VALIDATION_EVIDENCE = {}  # filled in below, after the study is run
+# The evidence behind every choice: validation accuracy (the last 6,000 training images; the
+# test set was not looked at) after each epoch, for seeds 0, 1, 2, of each variant of
+# dlbasics.cnn_bench.VARIANTS, as dlbasics.cnn_bench.validation_study() printed it here
+# (TensorFlow 2.21, Keras 3.15, CPU). "ours" is this module's build_cnn() and train_cnn().
+EVIDENCE_SEEDS = (0, 1, 2)
+VALIDATION_EVIDENCE = {
+    "keras-io": ((0.9778, 0.9847), (0.9792, 0.9863), (0.9773, 0.9838)),
+    "keras-io + schedule": ((0.9862, 0.9895), (0.9890, 0.9910), (0.9865, 0.9908)),
+    "BN, constant 0.001": ((0.9860, 0.9885), (0.9877, 0.9917), (0.9870, 0.9873)),
+    "ours": ((0.9893, 0.9927), (0.9900, 0.9925), (0.9862, 0.9923)),
+    "ours, BN momentum 0.99": ((0.9825, 0.9927), (0.9840, 0.9922), (0.9817, 0.9922)),
+    "ours, peak 0.003": ((0.9863, 0.9907), (0.9893, 0.9917), (0.9870, 0.9907)),
+    "ours, 1 epoch": ((0.9895,), (0.9903,), (0.9900,)),
+    "ours, 3 epochs": (
+        (0.9855, 0.9898, 0.9923),
+        (0.9875, 0.9913, 0.9923),
+        (0.9852, 0.9885, 0.9920),
+    ),
+}
 
 
 # ----------------------------------------------------------------------------------- data
@@ -387,8 +413,8 @@ class CNNResult:
 
     @property
     def seconds_per_epoch(self) -> float:
-        """Mean ``fit`` seconds per epoch."""
-        return self.fit_seconds / self.epochs
+        """Mean ``fit`` seconds per epoch (from the epoch ends; test evaluations excluded)."""
+        return self.fit_seconds_per_epoch[-1] / len(self.fit_seconds_per_epoch)
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -41,7 +41,7 @@ LOSSES = ("cross_entropy", "mse")
 
 
 def glorot_uniform(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
-    """Uniform in +-sqrt(6 / (n_in + n_out)): keeps the signal's variance level (Keras' default)."""
+    """Uniform in +-sqrt(6 / (n_in + n_out)): keeps the variance steady (Keras' default)."""
     limit = np.sqrt(6.0 / (n_in + n_out))
     return rng.uniform(-limit, limit, size=(n_in, n_out))
 
@@ -206,7 +206,7 @@ class MLP:
         """
         output = cache[-1][2]
         dZ = self._output_delta(output, cache[-1][1], y)  # (n_samples, n_outputs)
-        grads: list[np.ndarray] = [None] * (2 * len(self.W))  # [dW1, db1, ..., dW_L, db_L]
+        grads = [None] * (2 * len(self.W))  # to become [dW1, db1, ..., dW_L, db_L]
         dA = dA_input = None  # the output layer starts from dZ, not from a dA
         for layer in reversed(range(len(self.W))):
             A_prev, Z, A = cache[layer]
@@ -237,7 +237,16 @@ class MLP:
     def predict(self, X, *, batch_size: int = 10_000) -> np.ndarray:
         """The network's output for every row of ``X``: ``(n_samples, n_outputs)``."""
         X = self._check_X(X)
-        batch_size = check_positive_int("batch_size", batch_size)
+        return self._predict(X, check_positive_int("batch_size", batch_size))
+
+    def evaluate(self, X, y) -> dict[str, float]:
+        """Loss and accuracy on ``(X, y)``."""
+        X = self._check_X(X)
+        return self._evaluate(X, self._check_y(y, X))
+
+    # The two above without the input checks, for arrays already checked (fit checks its
+    # validation data once, not once per epoch).
+    def _predict(self, X, batch_size: int = 10_000) -> np.ndarray:
         outputs = [
             self._forward(X[i : i + batch_size])[0] for i in range(0, X.shape[0], batch_size)
         ]
@@ -245,11 +254,8 @@ class MLP:
             np.concatenate(outputs) if outputs else np.empty((0, self.layer_sizes[-1]), self.dtype)
         )
 
-    def evaluate(self, X, y) -> dict[str, float]:
-        """Loss and accuracy on ``(X, y)``."""
-        X = self._check_X(X)
-        y = self._check_y(y, X)
-        output = self.predict(X)
+    def _evaluate(self, X, y) -> dict[str, float]:
+        output = self._predict(X)
         return {
             "loss": self._loss_value(output, y),
             "accuracy": self._n_correct(output, y) / X.shape[0],
@@ -318,7 +324,7 @@ class MLP:
             metrics = {"loss": loss_sum / n, "accuracy": n_correct / n}
             history.epoch_seconds.append(time.perf_counter() - start)
             if validation_data is not None:
-                val = self.evaluate(X_val, y_val)
+                val = self._evaluate(X_val, y_val)
                 metrics.update(val_loss=val["loss"], val_accuracy=val["accuracy"])
             for key, value in metrics.items():
                 history.history.setdefault(key, []).append(value)

@@ -111,15 +111,20 @@ def test_keras_epochs_restart_from_the_same_weights():
 
 def _fake_results():
     """A results dict of the shape run() returns, with made-up numbers, for the report."""
-    side = {"median_seconds": 1.0, "seconds": [1.0], "val_accuracy": 0.94}
+    side = {"median_seconds": 1.0, "best_seconds": 0.9, "seconds": [1.0], "val_accuracy": 0.94}
     return {
         "model": "m",
         "settings": {"batch_size": 128, "repeats": 3, "n_train": 60_000, "n_validation": 10_000},
         "flops": bench.epoch_flops(60_000, 10_000),
         "numpy": {**side, "median_seconds": 0.8},
         "keras": {**side, "median_seconds": 3.2},
-        "floor": {"median_seconds": 0.5, "seconds": [0.5], "gflop_per_s": 162.8},
-        "ratios": {"numpy_over_keras": 0.25, "numpy_over_floor": 1.6},
+        "floor": {"median_seconds": 0.5, "best_seconds": 0.45, "seconds": [0.5]},
+        "ratios": {
+            "numpy_over_keras": 0.25,
+            "numpy_over_floor": 1.6,
+            "numpy_over_keras_best": 0.3,
+            "numpy_over_floor_best": 1.5,
+        },
         "environment": {
             "cpu": "cpu",
             "cpu_count": 2,
@@ -129,24 +134,62 @@ def _fake_results():
             "blas": [{"internal_api": "openblas", "version": "0.3", "num_threads": 2, "arch": "x"}],
             "load_average_before": [1.5, 0, 0],
             "load_average_after": [2.0, 0, 0],
+            "other_programs_cpu_share": 0.3,
         },
     }
 
 
 def test_report_shows_seconds_accuracy_and_both_ratios():
     text = bench.report(_fake_results())
-    assert "NumPy / TensorFlow = 0.25, NumPy / floor = 1.60" in text
+    assert "NumPy / TensorFlow = 0.25, NumPy / floor = 1.60 (medians" in text
+    assert "best round: 0.30 and 1.50)" in text
     numpy_row = next(line for line in text.splitlines() if line.startswith("NumPy 2"))
-    assert numpy_row.split()[-4:] == ["0.800", "0.9400", "1.60", "0.25"]
+    assert numpy_row.split()[-5:] == ["0.800", "0.900", "0.9400", "1.60", "0.25"]
+    floor_row = next(
+        line for line in text.splitlines() if line.startswith("BLAS floor (163 GFLOP/s)")
+    )
+    assert floor_row.split()[-5:] == ["0.500", "0.450", "-", "1.00", "0.16"]
     assert "openblas 0.3 with 2 thread(s)" in text
-    assert "machine was busy (load average 1.5 on 2 CPUs" in text
+    assert "machine was busy (other programs used 30% of the CPUs during the run)" in text
     assert "--blas-threads 1" in text
     one_thread = _fake_results()
     one_thread["environment"]["blas"][0]["num_threads"] = 1
     assert "--blas-threads 1" not in bench.report(one_thread)
-    quiet = _fake_results()
-    quiet["environment"]["load_average_before"] = [0.2, 0, 0]
-    assert "busy" not in bench.report(quiet)
+
+
+@pytest.mark.parametrize(
+    ("share", "load", "busy"),
+    [(0.3, 0.2, True), (0.05, 1.5, False), (None, 1.5, True), (None, 0.2, False)],
+)
+def test_report_says_when_other_programs_shared_the_machine(share, load, busy):
+    results = _fake_results()
+    results["environment"].update(other_programs_cpu_share=share, load_average_before=[load, 0, 0])
+    assert ("machine was busy" in bench.report(results)) == busy
+
+
+def test_run_end_to_end_on_random_digits():
+    """run() on a few random 'digits': every side measured each round, ratios from the medians."""
+    require("keras")
+    results = bench.run(_digits(256, 0), _digits(64, 1), repeats=2, batch_size=64, log=print)
+    for side in ("numpy", "keras", "floor"):
+        assert len(results[side]["seconds"]) == 2
+        assert results[side]["best_seconds"] == min(results[side]["seconds"])
+    ratios = results["ratios"]
+    assert ratios["numpy_over_keras"] == pytest.approx(
+        results["numpy"]["median_seconds"] / results["keras"]["median_seconds"]
+    )
+    assert ratios["numpy_over_floor"] == pytest.approx(
+        results["numpy"]["median_seconds"] / results["floor"]["median_seconds"]
+    )
+    assert results["flops"] == bench.epoch_flops(256, 64)
+    assert (
+        results["numpy"]["val_accuracy"]
+        == bench.time_numpy_epoch(_digits(256, 0), _digits(64, 1), batch_size=64)["val_accuracy"]
+    )
+    env = results["environment"]
+    assert env["other_programs_cpu_share"] is None or env["other_programs_cpu_share"] >= 0
+    assert env["keras"] and env["tensorflow"]
+    json.dumps(results)  # JSON-able as it is
 
 
 def test_cnn_flag_is_routed_to_the_cnn_benchmark(monkeypatch):

@@ -200,7 +200,7 @@ def test_train_cnn_result_structure_and_cache(keras, tmp_path):
     assert result.test_accuracy_per_epoch == [result.test_accuracy]
     assert result.test_loss_per_epoch == [result.test_loss]
     assert 0 < result.fit_seconds_per_epoch[0] <= result.fit_seconds
-    assert result.seconds_per_epoch == result.fit_seconds
+    assert result.seconds_per_epoch == result.fit_seconds_per_epoch[0]
     if result.test_accuracy >= cnn.TARGET_ACCURACY:
         assert (result.epochs_to_target, result.seconds_to_target) == (
             1,
@@ -338,6 +338,35 @@ def test_study_variants_build_what_they_say(keras):
     assert three.optimizer._learning_rate.total_steps == 30
 
 
+def test_recorded_evidence_covers_every_variant_and_backs_the_docstring():
+    evidence = cnn.VALIDATION_EVIDENCE
+    assert list(evidence) == list(cnn_bench.VARIANTS)
+    for name, runs in evidence.items():
+        assert len(runs) == len(cnn.EVIDENCE_SEEDS)
+        assert all(len(run) == cnn_bench.VARIANTS[name]["epochs"] for run in runs)
+
+    def mean(name, epoch=-1):
+        return round(float(np.mean([run[epoch] for run in evidence[name]])), 4)
+
+    stated = {  # the module docstring's numbers
+        "keras-io": 0.9849,
+        "keras-io + schedule": 0.9904,
+        "BN, constant 0.001": 0.9892,
+        "ours": 0.9925,
+        "ours, peak 0.003": 0.9910,
+        "ours, 1 epoch": 0.9899,
+        "ours, 3 epochs": 0.9922,
+        "ours, BN momentum 0.99": 0.9924,
+    }
+    assert {name: mean(name) for name in stated} == stated
+    assert (mean("ours", 0), mean("ours, BN momentum 0.99", 0)) == (0.9885, 0.9827)
+    assert min(run[-1] for run in evidence["ours"]) == 0.9923
+    for name in stated:  # ours (2 epochs) is the best variant on validation
+        assert mean("ours") >= mean(name)
+    for number in ("0.9849", "0.9904", "0.9892", "0.9925", "0.9923", "0.9910", "0.9899"):
+        assert number in cnn.__doc__
+
+
 def test_validation_study_never_evaluates_the_test_set(keras, monkeypatch):
     data = synthetic_digits(n_train=256, n_test=64)
     calls = []
@@ -365,5 +394,5 @@ def test_cnn_reaches_99_percent_on_the_real_test_set(keras, mnist_data):
     assert result.test_accuracy >= cnn.TARGET_ACCURACY
     assert result.seconds_to_target is not None
     # the validation accuracy recorded as evidence for this configuration, seed 0
-    recorded = cnn.VALIDATION_EVIDENCE["ours"]["val_accuracy"][0]
-    assert result.history["val_accuracy"][-1] == pytest.approx(recorded, abs=0.003)
+    recorded = cnn.VALIDATION_EVIDENCE["ours"][cnn.EVIDENCE_SEEDS.index(0)]
+    np.testing.assert_allclose(result.history["val_accuracy"], recorded, atol=0.003)
