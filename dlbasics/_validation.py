@@ -36,13 +36,16 @@ def as_float_array(
     array = array.astype(dtype, copy=False)
     # A sum is NaN or inf whenever an entry is; it allocates nothing (np.isfinite(X) would make a
     # 47 MB mask for MNIST). Only a sum that overflowed needs the entry-by-entry check.
-    if (
-        not allow_nonfinite
-        and not np.isfinite(array.sum(dtype=np.float64))
-        and not np.all(np.isfinite(array))
-    ):
+    if not allow_nonfinite and not _all_finite(array):
         raise ValueError(f"{name} must contain only finite values, got NaN or infinity")
     return array
+
+
+def _all_finite(array: np.ndarray) -> bool:
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(array.sum(dtype=np.float64)):
+            return True
+    return bool(np.all(np.isfinite(array)))
 
 
 def check_same_rows(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:

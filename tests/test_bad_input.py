@@ -141,3 +141,9 @@ def test_no_function_mutates_the_callers_arrays():
     images_before = images.copy()
     flatten_and_scale(images)
     np.testing.assert_array_equal(images, images_before)
+
+
+def test_huge_but_finite_values_are_accepted():
+    # the fast finiteness check sums the array; an overflowing sum must not be mistaken for NaN
+    model = MLP([2, 2], ["softmax"], seed=0, dtype=np.float64)
+    assert model.predict(np.array([[1e308, 1e308]])).shape == (1, 2)
