@@ -33,6 +33,7 @@ import platform
 import statistics
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,7 @@ import numpy as np
 from ._validation import check_positive_int
 from .mlp import MLP
 from .mnist_numpy import ACTIVATIONS, LAYER_SIZES
-from .mnist_runs import format_table
+from .mnist_runs import format_table, markdown_paragraphs
 from .optimizers import RMSprop
 
 DEFAULT_JSON = Path("artifacts/bench.json")
@@ -512,7 +513,8 @@ def report(results: dict, *, markdown: bool = False) -> str:
                 " Rerun on a quiet machine, or with --blas-threads 1 so that OpenBLAS' threads "
                 "do not wait on each other (the floor is then one core's, too)."
             )
-    return f"{head}\n\n{format_table(table_rows(results), markdown=markdown)}\n\n{tail}"
+    text = f"{head}\n\n{format_table(table_rows(results), markdown=markdown)}\n\n{tail}"
+    return markdown_paragraphs(text) if markdown else text
 
 
 # ------------------------------------------------------------------------ command line
@@ -593,6 +595,7 @@ def main(argv=None) -> int:
     )
     print(report(results, markdown=args.markdown))
     args.json.parent.mkdir(parents=True, exist_ok=True)
+    results["measured_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten: {args.json}")
     return 0

@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,7 @@ from .cnn import (
     fit_and_track,
     split_data,
 )
+from .mnist_runs import markdown_paragraphs
 from .preprocessing import one_hot
 
 DEFAULT_JSON = Path("artifacts/bench-cnn.json")
@@ -239,7 +241,7 @@ def report(results: dict, *, markdown: bool = False) -> str:
             "run): other programs shared the cores, so the times are noisy; the ratio, from one "
             "run, is what counts."
         )
-    return "\n".join(lines)
+    return markdown_paragraphs("\n".join(lines)) if markdown else "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------- the study
@@ -381,6 +383,7 @@ def main(argv: list[str]) -> int:
     print()
     print(report(results, markdown=args.markdown))
     args.json.parent.mkdir(parents=True, exist_ok=True)
+    results["measured_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten: {args.json}")
     return 0 if results["passed"] else 1

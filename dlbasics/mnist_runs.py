@@ -138,6 +138,21 @@ def comparison_rows(
     return rows
 
 
+def markdown_paragraphs(text: str) -> str:
+    """Put a blank line between consecutive lines of a report, except between table rows.
+
+    A plain-text report is one line per fact; rendered as Markdown, consecutive lines would run
+    together into one paragraph, and a table needs blank lines around it.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        previous = out[-1] if out else ""
+        if line and previous and not (line.startswith("|") and previous.startswith("|")):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
 def format_table(rows, *, markdown: bool = False) -> str:
     """Render rows (header first) as aligned plain text, or as a Markdown table."""
     rows = [[str(cell) for cell in row] for row in rows]
