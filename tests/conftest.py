@@ -8,6 +8,7 @@ FAILS under ``CI=true``: in CI, missing data is a broken set-up, never a reason 
 from __future__ import annotations
 
 import gzip
+import logging
 import os
 from pathlib import Path
 
@@ -98,3 +99,23 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("browser: requests per page (third-party must be 0)")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(params=["ko", "en"])
+def language(request, caplog):
+    """Draw plots in one language; fail on any glyph matplotlib had to replace (log or warning)."""
+    import matplotlib.pyplot as plt
+
+    from dlbasics import plots
+
+    plots.set_language(request.param)
+    caplog.set_level(logging.WARNING, logger="matplotlib")
+    yield request.param
+    try:
+        for number in plt.get_fignums():
+            plt.figure(number).canvas.draw()  # glyphs are looked up when the text is drawn
+    finally:
+        plt.close("all")
+        plots.set_language(None)
+    glyphs = [r.getMessage() for r in caplog.records if "glyph" in r.getMessage()]
+    assert not glyphs, glyphs[:3]

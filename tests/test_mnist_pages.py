@@ -9,8 +9,6 @@ calls they make.
 
 from __future__ import annotations
 
-import logging
-
 import matplotlib
 import numpy as np
 import pytest
@@ -29,22 +27,6 @@ PLOT_KEYS = [
     "epoch_seconds", "epoch_times_title", "impl_numpy", "impl_keras", "impl_floor",
     "optimizer_step", "learning_rate_axis", "schedule_title", "epoch_boundary", "epoch",
 ]  # fmt: skip
-
-
-@pytest.fixture(params=["ko", "en"])
-def language(request, caplog):
-    """Draw in one language; fail on any glyph matplotlib had to replace (log or warning)."""
-    plots.set_language(request.param)
-    caplog.set_level(logging.WARNING, logger="matplotlib")
-    yield request.param
-    try:
-        for number in plt.get_fignums():
-            plt.figure(number).canvas.draw()  # glyphs are looked up when the text is drawn
-    finally:
-        plt.close("all")
-        plots.set_language(None)
-    glyphs = [r.getMessage() for r in caplog.records if "glyph" in r.getMessage()]
-    assert not glyphs, glyphs[:3]
 
 
 def _digit() -> np.ndarray:
