@@ -1,0 +1,79 @@
+"""Plots for the pages, labelled in the reader's language (Korean or English).
+
+A page's code cells are the same in both languages; only the text in its plots changes. The
+language comes from, in order: :func:`set_language`, the ``DLBASICS_LANG`` environment variable
+(the site build sets it to the page's language), a Korean locale (``LC_ALL``, ``LC_MESSAGES`` or
+``LANG`` starting with ``ko``), else English.
+
+Korean text needs a Hangul font. We use NanumGothic from the ``koreanize-matplotlib`` wheel (in the
+``docs`` extra): its font files are registered with matplotlib without importing that package
+(which fails on Python >= 3.12). Otherwise a system font (Nanum, Noto Sans CJK KR, Malgun Gothic,
+AppleGothic). NanumGothic has no U+2212 minus sign, so DejaVu Sans comes first and Hangul falls
+back to the Korean font.
+
+Every plot function draws one figure (or into ``ax``) and returns nothing, so a cell that ends with
+one shows the plot and no stray ``Text(...)`` / ``[<matplotlib.lines.Line2D ...>]`` line.
+
+The plots live in one module per topic (``regression``, ``classifiers``, ``gradients``,
+``images``); ``_core`` holds the language, the strings and the font. To add a plot: put its
+strings under the same key in both tables of ``_core._STRINGS``, then write a
+function that opens ``with _style():``, gets a figure from ``_axes(ax)``, takes every label from
+``text(key)`` and returns None. ``tests/test_plots.py`` checks that both tables have the same keys.
+"""
+
+from ._core import _STRINGS as _STRINGS
+from ._core import LANGUAGES, hangul_font, language, set_language, text
+from ._core import _axes as _axes
+from ._core import _style as _style
+from .classifiers import (
+    plot_decision_boundary,
+    plot_errors_per_epoch,
+    plot_hidden_space,
+    plot_logic_gates,
+)
+from .gradients import (
+    plot_activations,
+    plot_layer_gradient_norms,
+    plot_loss_vs_probability,
+    plot_output_gradients,
+)
+from .images import (
+    plot_convolution,
+    plot_epoch_times,
+    plot_learning_rate_schedule,
+    show_digit,
+    show_digits,
+)
+from .regression import (
+    plot_cost_curve,
+    plot_cost_history,
+    plot_cost_surface,
+    plot_fit,
+    plot_learning_rates,
+)
+
+__all__ = [
+    "LANGUAGES",
+    "hangul_font",
+    "language",
+    "set_language",
+    "text",
+    "plot_activations",
+    "plot_convolution",
+    "plot_cost_curve",
+    "plot_cost_history",
+    "plot_cost_surface",
+    "plot_decision_boundary",
+    "plot_epoch_times",
+    "plot_errors_per_epoch",
+    "plot_fit",
+    "plot_hidden_space",
+    "plot_layer_gradient_norms",
+    "plot_learning_rate_schedule",
+    "plot_learning_rates",
+    "plot_logic_gates",
+    "plot_loss_vs_probability",
+    "plot_output_gradients",
+    "show_digit",
+    "show_digits",
+]
