@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import run_cache
 from ._validation import check_positive_int
 from .mlp import MLP
 from .mnist_numpy import ACTIVATIONS, LAYER_SIZES
@@ -329,6 +330,7 @@ def run(
     seed=0,
     blas_threads: int | None = None,
     log=None,
+    cache_dir=False,
 ) -> dict:
     """The whole benchmark: ``repeats`` interleaved rounds of NumPy, Keras and the floor.
 
@@ -336,7 +338,31 @@ def run(
     threadpoolctl; None keeps BLAS' default, one thread per core. Returns a JSON-able dict:
     settings, FLOPs, per-side medians and runs, the ratios, the per-product matmul rates and the
     environment (BLAS threads, load averages before and after).
+
+    ``cache_dir`` keeps the result in :mod:`dlbasics.run_cache` (None: the ``DLBASICS_RUN_CACHE``
+    folder), so the Korean and English pages show one measurement. The default, False, measures
+    every time, as ``make bench`` must.
     """
+    if cache_dir is False:
+        return _run_with_threads(train, validation, repeats, batch_size, seed, blas_threads, log)
+    arguments = {
+        "train": list(train),
+        "validation": list(validation),
+        "repeats": repeats,
+        "batch_size": batch_size,
+        "seed": seed,
+        "blas_threads": blas_threads,
+    }
+    result, _ = run_cache.memoize(
+        "bench",
+        arguments,
+        lambda: _run_with_threads(train, validation, repeats, batch_size, seed, blas_threads, log),
+        cache_dir=cache_dir,
+    )
+    return result
+
+
+def _run_with_threads(train, validation, repeats, batch_size, seed, blas_threads, log) -> dict:
     if blas_threads is None:
         return _run(train, validation, repeats, batch_size, seed, log)
     from threadpoolctl import threadpool_limits

@@ -235,3 +235,20 @@ def test_main_prints_the_table_and_writes_json(monkeypatch, tmp_path, capsys):
     }
     assert "NumPy / floor = 1.60" in capsys.readouterr().out
     assert json.loads(path.read_text())["ratios"]["numpy_over_keras"] == 0.25
+
+
+def test_run_with_a_cache_dir_measures_once(tmp_path):
+    """The pages pass cache_dir: the second language reads the first one's measurement."""
+    require("keras")
+    calls = []
+    first = bench.run(
+        _digits(128, 0), _digits(32, 1), repeats=1, batch_size=64, log=calls.append,
+        cache_dir=tmp_path,
+    )  # fmt: skip
+    assert calls, "the first call measures (and logs its rounds)"
+    calls.clear()
+    second = bench.run(
+        _digits(128, 0), _digits(32, 1), repeats=1, batch_size=64, log=calls.append,
+        cache_dir=tmp_path,
+    )  # fmt: skip
+    assert calls == [] and second == first
