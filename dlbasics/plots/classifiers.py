@@ -8,16 +8,8 @@ from .._validation import as_float_array
 from ._core import _axes, _style, text
 
 
-def _draw_decision_regions(ax, predict, X, y) -> None:
-    """Shade where ``predict`` says 1, draw its 0.5 contour and the samples, circling wrong ones."""
-    low, high = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
-    g1, g2 = np.meshgrid(np.linspace(low[0], high[0], 201), np.linspace(low[1], high[1], 201))
-    grid = np.column_stack([g1.ravel(), g2.ravel()])  # (201 * 201, 2)
-    output = np.clip(np.asarray(predict(grid), dtype=np.float64).reshape(g1.shape), 0.0, 1.0)
-    ax.contourf(g1, g2, output, levels=np.linspace(0, 1, 11), cmap="coolwarm", alpha=0.35)
-    if output.min() < 0.5 < output.max():
-        ax.contour(g1, g2, output, levels=[0.5], colors="k", linewidths=1.5)
-    ax.plot([], [], "k-", linewidth=1.5, label=text("decision_boundary"))
+def _scatter_classes(ax, X, y) -> None:
+    """The points of class 1 as red circles, of class 0 as blue squares."""
     for label, marker, color in ((1, "o", "tab:red"), (0, "s", "tab:blue")):
         mask = y == label
         ax.scatter(
@@ -29,6 +21,19 @@ def _draw_decision_regions(ax, predict, X, y) -> None:
             zorder=3,
             label=text("target_is", label=label),
         )
+
+
+def _draw_decision_regions(ax, predict, X, y) -> None:
+    """Shade where ``predict`` says 1, draw its 0.5 contour and the samples, circling wrong ones."""
+    low, high = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+    g1, g2 = np.meshgrid(np.linspace(low[0], high[0], 201), np.linspace(low[1], high[1], 201))
+    grid = np.column_stack([g1.ravel(), g2.ravel()])  # (201 * 201, 2)
+    output = np.clip(np.asarray(predict(grid), dtype=np.float64).reshape(g1.shape), 0.0, 1.0)
+    ax.contourf(g1, g2, output, levels=np.linspace(0, 1, 11), cmap="coolwarm", alpha=0.35)
+    if output.min() < 0.5 < output.max():
+        ax.contour(g1, g2, output, levels=[0.5], colors="k", linewidths=1.5)
+    ax.plot([], [], "k-", linewidth=1.5, label=text("decision_boundary"))
+    _scatter_classes(ax, X, y)
     predicted = np.asarray(predict(X), dtype=np.float64).reshape(-1) > 0.5
     wrong = predicted != (y > 0.5)
     if wrong.any():
@@ -123,16 +128,7 @@ def plot_hidden_space(H, y, output_layer=None, *, inputs=None, ax=None) -> None:
         if output_layer is not None:
             _draw_decision_regions(ax, output_layer, H, y)
         else:
-            for label, marker, color in ((1, "o", "tab:red"), (0, "s", "tab:blue")):
-                mask = y == label
-                ax.scatter(
-                    *H[mask].T,
-                    marker=marker,
-                    s=70,
-                    color=color,
-                    edgecolors="k",
-                    label=text("target_is", label=label),
-                )
+            _scatter_classes(ax, H, y)
         if inputs is not None:
             inputs = as_float_array("inputs", inputs, ndim=2, shape_hint="(n_samples, 2)")
             labels: dict[
