@@ -53,6 +53,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ._validation import check_positive_float, check_positive_int
+from .keras_models import model_summary
 from .mnist_runs import as_floats
 from .preprocessing import flatten_and_scale, one_hot
 from .run_cache import memoize
@@ -308,13 +309,6 @@ def build_reference_convnet():
 
 
 # -------------------------------------------------------------------------------- training
-def model_summary(model) -> str:
-    """``model.summary()`` as a string."""
-    lines: list[str] = []
-    model.summary(print_fn=lambda line, *args, **kwargs: lines.append(line))
-    return "\n".join(lines)
-
-
 def fit_and_track(
     model,
     x,

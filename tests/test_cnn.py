@@ -16,20 +16,7 @@ import pytest
 from dlbasics import cnn, cnn_bench
 from dlbasics.cnn import CNNResult, learning_rate_at, prepare_images, split_data, train_cnn
 
-from ._support import require
-
-
-def synthetic_digits(n_train=512, n_test=128, seed=0):
-    """A learnable stand-in for MNIST: noise, plus a bright row 2k + 4 for class k."""
-    rng = np.random.default_rng(seed)
-
-    def make(n):
-        labels = rng.integers(0, 10, n).astype(np.uint8)
-        images = rng.integers(0, 60, (n, 28, 28)).astype(np.uint8)
-        images[np.arange(n), 2 * labels.astype(int) + 4, 4:24] = 255
-        return images, labels
-
-    return make(n_train), make(n_test)
+from ._support import require, synthetic_digits
 
 
 @pytest.fixture(scope="module")

@@ -27,21 +27,8 @@ from dlbasics.mlp import MLP
 from dlbasics.mnist_numpy import ACTIVATIONS, LAYER_SIZES, train_numpy_mlp
 from dlbasics.mnist_runs import RunResult, format_table, prepare_data
 
-from ._support import require
+from ._support import require, synthetic_digits
 from .conftest import REPO_ROOT
-
-
-def synthetic_digits(n_train=512, n_test=128, seed=0):
-    """A learnable stand-in for MNIST: noise, plus a bright row 2k + 4 for class k."""
-    rng = np.random.default_rng(seed)
-
-    def make(n):
-        labels = rng.integers(0, 10, n).astype(np.uint8)
-        images = rng.integers(0, 60, (n, 28, 28)).astype(np.uint8)
-        images[np.arange(n), 2 * labels.astype(int) + 4, 4:24] = 255
-        return images, labels
-
-    return make(n_train), make(n_test)
 
 
 def fake_result(impl="keras", val_accuracy=0.9361, validation="test") -> RunResult:
