@@ -5,13 +5,15 @@ One concept per module (rows are samples everywhere: ``X`` is ``(n_samples, n_fe
 - NumPy, from scratch: ``activations``, ``losses``, ``linear_regression``, ``perceptron``,
   ``mlp`` (dense layers and backpropagation), ``optimizers``, ``gradient_check``, ``vanishing``,
   ``convolution``.
-- MNIST: ``mnist`` (the verified offline loader), ``preprocessing``, ``mnist_runs`` (a run's
-  result and the comparison table), ``mnist_numpy`` (the lecture's model from scratch).
-- Keras (the only modules that import TensorFlow, and only when called): ``keras_models`` (the
-  lecture's model), ``cnn`` and ``cnn_bench``.
-- Around them: ``bench`` (NumPy vs Keras vs the BLAS floor), ``run_cache`` (training results kept
-  on disk for the pages), ``plots`` (figures labelled in Korean or English), ``glossary``,
-  ``progress``, ``cli`` (``python -m dlbasics``).
+- MNIST and the lecture: ``mnist`` (the verified offline loader), ``preprocessing``, ``lecture``
+  (the note's model, settings and reported numbers), ``mnist_runs`` (a run's result, its cache,
+  the comparison table), ``mnist_numpy`` (the lecture's model from scratch).
+- Keras: ``keras_models`` (the lecture's model), ``cnn`` (a small convolutional network) and its
+  ``schedules`` (warm-up, then linear decay). TensorFlow is imported only when one of their
+  functions runs, through ``_keras``, so ``import dlbasics`` stays NumPy-only and fast.
+- Around them: ``plots`` (figures labelled in Korean or English), ``glossary``, ``cli``
+  (``python -m dlbasics``), ``run_cache`` (training results kept on disk for the pages),
+  ``progress``, and ``bench/`` (the benchmarks: measuring, not teaching).
 """
 
 __version__ = "0.1.0"

@@ -9,11 +9,7 @@ Backpropagation walks the layers from the output back to the input with the chai
 ``dZ = dA * f'(Z)``, ``dW = A_prev.T @ dZ``, ``db = sum(dZ)``, ``dA_prev = dZ @ W.T``.
 With a softmax output and cross-entropy, the output's ``dZ`` is simply ``(p - y) / n``.
 
-The same code trains the lecture's MNIST model faster than Keras on TensorFlow (``make bench``),
-because it does little besides the matrix products: float32 throughout, as Keras; the optimizer
-updates the weights in place; tanh' and sigmoid' come from the cached outputs, not from ``Z``;
-each batch gathers its shuffled rows (a small copy, still in the cache for the matmul); and the
-gradient for the input images, which nothing learns from, is never computed.
+Training is float32, as in Keras; float64 is for gradient checks.
 
 Left out on purpose: regularization, dropout and any layer other than dense (see the CNN page).
 """
@@ -29,15 +25,13 @@ from ._validation import (
     as_float_array,
     as_generator,
     check_choice,
-    check_positive_int,
+    check_int,
     check_same_rows,
 )
 from .activations import Activation, get_activation
-from .losses import EPSILON
+from .losses import LOSSES
 from .optimizers import get_optimizer
 from .progress import ProgressBar
-
-LOSSES = ("cross_entropy", "mse")
 
 
 def glorot_uniform(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
@@ -102,9 +96,7 @@ class MLP:
                 "layer_sizes must have at least 2 entries (inputs, outputs), "
                 f"got {list(layer_sizes)}"
             )
-        self.layer_sizes = [
-            check_positive_int(f"layer_sizes[{i}]", n) for i, n in enumerate(layer_sizes)
-        ]
+        self.layer_sizes = [check_int(f"layer_sizes[{i}]", n) for i, n in enumerate(layer_sizes)]
         n_layers = len(self.layer_sizes) - 1
         if isinstance(activations, (str, Activation)):
             activations = [activations] * n_layers
@@ -114,8 +106,8 @@ class MLP:
                 f"got {len(activations)}"
             )
         self.activations = [get_activation(a) for a in activations]
-        self.loss_name = check_choice("loss", loss, LOSSES)
-        if self.loss_name == "cross_entropy" and self.activations[-1].name != "softmax":
+        self.loss = LOSSES[check_choice("loss", loss, LOSSES)]
+        if self.loss.name == "cross_entropy" and self.activations[-1].name != "softmax":
             raise ValueError(
                 "loss 'cross_entropy' needs a softmax output layer, got output activation "
                 f"{self.activations[-1].name!r}; use activations=[..., 'softmax'] or loss='mse'"
@@ -168,7 +160,7 @@ class MLP:
         if y.ndim != 2 or y.shape[1] != n_out:
             hint = (
                 " (one-hot rows: see dlbasics.preprocessing.one_hot)"
-                if self.loss_name == "cross_entropy"
+                if self.loss.name == "cross_entropy"
                 else ""
             )
             raise ValueError(
@@ -183,8 +175,7 @@ class MLP:
         cache = []
         A = X
         for W, b, activation in zip(self.W, self.b, self.activations, strict=True):
-            Z = A @ W  # (n_samples, n_in) @ (n_in, n_out) -> (n_samples, n_out)
-            Z += b
+            Z = A @ W + b  # (n_samples, n_in) @ (n_in, n_out) -> (n_samples, n_out)
             A_next = activation(Z)
             cache.append((A, Z, A_next))
             A = A_next
@@ -192,22 +183,19 @@ class MLP:
 
     def _output_delta(self, output, Z_out, y):
         """dLoss/dZ of the output layer."""
-        n = output.shape[0]
-        if self.loss_name == "cross_entropy":
-            return (output - y) / n  # softmax + cross-entropy, fused
-        grad_output = 2.0 * (output - y) / output.size
-        return self.activations[-1].backward(Z_out, output, grad_output)
+        if self.loss.softmax_gradient is not None:  # softmax + cross-entropy, fused: (p - y) / n
+            return self.loss.softmax_gradient(output, y)
+        return self.activations[-1].backward(Z_out, output, self.loss.gradient(output, y))
 
-    def _backward(self, cache, y, *, input_gradient: bool = False):
+    def _backward(self, cache, y):
         """Backpropagate from the output to the first layer; return grads as ``[dW1, db1, ...]``.
 
-        The first layer's dA_prev (the gradient for the input image) is skipped unless asked for:
-        nothing learns from it, and for MNIST it is a (batch, 392) @ (392, 784) product per batch.
+        The first layer passes no gradient further down: nothing learns from the input images.
         """
         output = cache[-1][2]
         dZ = self._output_delta(output, cache[-1][1], y)  # (n_samples, n_outputs)
         grads = [None] * (2 * len(self.W))  # to become [dW1, db1, ..., dW_L, db_L]
-        dA = dA_input = None  # the output layer starts from dZ, not from a dA
+        dA = None  # the output layer starts from dZ, not from a dA
         for layer in reversed(range(len(self.W))):
             A_prev, Z, A = cache[layer]
             if layer != len(self.W) - 1:
@@ -215,18 +203,9 @@ class MLP:
             # dW: (n_in, n_samples) @ (n_samples, n_out) -> (n_in, n_out); db: (n_out,)
             grads[2 * layer] = A_prev.T @ dZ
             grads[2 * layer + 1] = dZ.sum(axis=0)
-            if layer > 0 or input_gradient:
+            if layer > 0:
                 dA = dZ @ self.W[layer].T  # (n_samples, n_out) @ (n_out, n_in) -> (n_samples, n_in)
-                if layer == 0:
-                    dA_input = dA
-        if input_gradient:
-            return grads, dA_input
         return grads
-
-    def _loss_value(self, output, y) -> float:
-        if self.loss_name == "cross_entropy":
-            return float(-np.sum(y * np.log(np.clip(output, EPSILON, 1.0))) / output.shape[0])
-        return float(np.mean((output - y) ** 2))
 
     def _n_correct(self, output, y) -> int:
         if output.shape[1] == 1:
@@ -237,7 +216,7 @@ class MLP:
     def predict(self, X, *, batch_size: int = 10_000) -> np.ndarray:
         """The network's output for every row of ``X``: ``(n_samples, n_outputs)``."""
         X = self._check_X(X)
-        return self._predict(X, check_positive_int("batch_size", batch_size))
+        return self._predict(X, check_int("batch_size", batch_size))
 
     def evaluate(self, X, y) -> dict[str, float]:
         """Loss and accuracy on ``(X, y)``."""
@@ -257,7 +236,7 @@ class MLP:
     def _evaluate(self, X, y) -> dict[str, float]:
         output = self._predict(X)
         return {
-            "loss": self._loss_value(output, y),
+            "loss": self.loss.value(output, y),
             "accuracy": self._n_correct(output, y) / X.shape[0],
         }
 
@@ -266,7 +245,7 @@ class MLP:
         X = self._check_X(X)
         y = self._check_y(y, X)
         output, cache = self._forward(X)
-        return self._loss_value(output, y), self._backward(cache, y)
+        return self.loss.value(output, y), self._backward(cache, y)
 
     def fit(
         self,
@@ -288,8 +267,8 @@ class MLP:
         """
         X = self._check_X(X)
         y = self._check_y(y, X)
-        batch_size = check_positive_int("batch_size", batch_size)
-        n_epochs = check_positive_int("n_epochs", n_epochs)
+        batch_size = check_int("batch_size", batch_size)
+        n_epochs = check_int("n_epochs", n_epochs)
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise TypeError("validation_data must be a pair (X_val, y_val)")
@@ -316,7 +295,7 @@ class MLP:
                 rows = order[batch * batch_size : (batch + 1) * batch_size]
                 X_batch, y_batch = X[rows], y[rows]  # (batch_size, n_in), (batch_size, n_out)
                 output, cache = self._forward(X_batch)
-                loss_sum += self._loss_value(output, y_batch) * X_batch.shape[0]
+                loss_sum += self.loss.value(output, y_batch) * X_batch.shape[0]
                 n_correct += self._n_correct(output, y_batch)
                 optimizer.step(params, self._backward(cache, y_batch))
                 seen = min((batch + 1) * batch_size, n)

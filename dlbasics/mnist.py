@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._keras import import_keras
+
 ENV_VAR = "DLBASICS_MNIST_DIR"
 
 # name: (shape, SHA-256 of the decompressed original IDX file). Same order as load_mnist returns.
@@ -235,8 +237,6 @@ def _load_path(path: Path, verify: bool):
 
 def _download_with_keras():
     """Keras' own download (and cache in ~/.keras/datasets); needs the internet."""
-    from .keras_models import import_keras
-
     return import_keras().datasets.mnist.load_data()
 
 

@@ -2,35 +2,30 @@
 
 Same model (784 -> Dense 392 tanh -> Dense 10 softmax, Glorot-uniform weights, zero biases), same
 optimizer (RMSprop with Keras' defaults), same batch size and data as
-:func:`dlbasics.keras_models.train_lecture_model`, and the same kind of result, so the two runs
-print in one table. Randomness comes from ``seed`` only (initial weights, batch order).
+:func:`dlbasics.keras_models.train_lecture_model` (all from :mod:`dlbasics.lecture`), and the same
+kind of result, so the two runs print in one table. Randomness comes from ``seed`` only (initial
+weights, batch order).
 """
 
 from __future__ import annotations
 
+import functools
 import time
 
-from ._validation import check_choice, check_positive_int
+from . import lecture
 from .mlp import MLP
-from .mnist import load_mnist
-from .mnist_runs import VALIDATIONS, RunResult, prepare_data
-from .optimizers import RMSprop
-from .run_cache import memoize
-
-LAYER_SIZES = [784, 392, 10]
-ACTIVATIONS = ["tanh", "softmax"]
+from .mnist_runs import RunResult, cached_run, check_run_settings, prepare_data
+from .optimizers import get_optimizer
 
 
 def _train(data, *, epochs, batch_size, seed, validation, verbose) -> RunResult:
-    if data is None:
-        data = load_mnist()
     (X_train, Y_train), (X_val, Y_val), (X_test, Y_test) = prepare_data(data, validation)
-    model = MLP(LAYER_SIZES, ACTIVATIONS, seed=seed)
+    model = MLP(lecture.LAYER_SIZES, lecture.ACTIVATIONS, seed=seed)
     start = time.perf_counter()
     fitted = model.fit(
         X_train,
         Y_train,
-        optimizer=RMSprop(),
+        optimizer=get_optimizer(lecture.OPTIMIZER),
         batch_size=batch_size,
         n_epochs=epochs,
         validation_data=(X_val, Y_val),
@@ -56,10 +51,10 @@ def _train(data, *, epochs, batch_size, seed, validation, verbose) -> RunResult:
 def train_numpy_mlp(
     data=None,
     *,
-    epochs: int = 1,
-    batch_size: int = 128,
+    epochs: int = lecture.EPOCHS,
+    batch_size: int = lecture.BATCH_SIZE,
     seed: int = 0,
-    validation: str = "test",
+    validation: str = lecture.VALIDATION,
     verbose: bool = True,
     cache_dir=None,
 ) -> RunResult:
@@ -68,17 +63,8 @@ def train_numpy_mlp(
     Takes the arguments of :func:`dlbasics.keras_models.train_lecture_model` (``seed`` seeds the
     initial weights and the batch order here) and returns the same :class:`RunResult`.
     """
-    settings = {
-        "epochs": check_positive_int("epochs", epochs),
-        "batch_size": check_positive_int("batch_size", batch_size),
-        "seed": check_positive_int("seed", seed, minimum=0),
-        "validation": check_choice("validation", validation, VALIDATIONS),
-    }
-    key = {"data": "load_mnist()" if data is None else data, **settings}
-    result, from_cache = memoize(
-        "train_numpy_mlp",
-        key,
-        lambda: _train(data, verbose=verbose, **settings).to_dict(),
-        cache_dir=cache_dir,
+    settings = check_run_settings(
+        epochs=epochs, batch_size=batch_size, seed=seed, validation=validation
     )
-    return RunResult.from_dict(result, from_cache=from_cache)
+    train = functools.partial(_train, verbose=verbose)
+    return cached_run("train_numpy_mlp", train, data, settings, RunResult, cache_dir=cache_dir)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_choice, check_positive_float
+from ._validation import check_choice, check_fraction, check_positive_float
 
 
 class Optimizer:
@@ -49,9 +49,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0):
         super().__init__(learning_rate)
-        self.momentum = check_positive_float("momentum", momentum, allow_zero=True)
-        if self.momentum >= 1:
-            raise ValueError(f"momentum must be in [0, 1), got {self.momentum}")
+        self.momentum = check_fraction("momentum", momentum)
 
     def _new_state(self, param):
         return {"velocity": np.zeros_like(param)} if self.momentum else {}
@@ -76,9 +74,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7):
         super().__init__(learning_rate)
-        self.rho = check_positive_float("rho", rho, allow_zero=True)
-        if self.rho >= 1:
-            raise ValueError(f"rho must be in [0, 1), got {self.rho}")
+        self.rho = check_fraction("rho", rho)
         self.epsilon = check_positive_float("epsilon", epsilon)
 
     def _new_state(self, param):

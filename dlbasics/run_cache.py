@@ -4,7 +4,8 @@
 stores it as ``<cache_dir>/<name>-<key>.json``. The key is the SHA-256 of
 
 - ``name`` and ``arguments`` (NumPy arrays enter by dtype, shape and the SHA-256 of their bytes),
-- every ``dlbasics/*.py`` source file, so any change to the package invalidates every entry,
+- every file of the package, subpackages included, so any change to the package invalidates
+  every entry,
 - the installed versions of Python, NumPy, Keras and TensorFlow.
 
 Only results are stored (history, evaluation, timing), never a model. The cache directory is the
@@ -42,12 +43,27 @@ def resolve_cache_dir(cache_dir=None) -> Path | None:
     return Path(cache_dir).expanduser()
 
 
+def files_digest(roots, digest=None):
+    """``digest`` (a new SHA-256 by default) updated with the path and bytes of every file under
+    ``roots`` (files or folders), in a stable order; Python's byte-code caches are left out.
+
+    Paths enter relative to each root's parent (``dlbasics/mlp.py``), so the digest does not
+    depend on where the checkout is. The site build keys its page cache with it too.
+    """
+    digest = hashlib.sha256() if digest is None else digest
+    for root in map(Path, roots):
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            digest.update(f"{path.relative_to(root.parent).as_posix()}\0".encode())
+            digest.update(path.read_bytes() + b"\0")
+    return digest
+
+
 def source_fingerprint() -> str:
-    """SHA-256 over the names and bytes of every ``dlbasics/*.py`` file."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    """SHA-256 over every file of the package (``plots/``, ``bench/`` and all else included)."""
+    return files_digest([PACKAGE_DIR]).hexdigest()
 
 
 def _versions() -> dict[str, str]:

@@ -167,16 +167,10 @@ def _languages(config) -> tuple[list[str], str]:
 
 
 def _hash_inputs(paths) -> hashlib._Hash:
+    from dlbasics.run_cache import files_digest  # the run cache keys its entries the same way
+
     digest = hashlib.sha256(f"dlbasics-notebooks {CACHE_VERSION} {sys.version}\0".encode())
-    for root in paths:
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in files:
-            if "__pycache__" in path.parts or path.suffix == ".pyc":
-                continue
-            digest.update(f"{path.relative_to(root.parent).as_posix()}\0".encode())
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
-    return digest
+    return files_digest(paths, digest)
 
 
 # ---------------------------------------------------------------------------------------------

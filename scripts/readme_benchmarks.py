@@ -14,10 +14,9 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+from dlbasics.bench import cnn_vs_keras_io, numpy_vs_keras
 
-from dlbasics import bench, cnn_bench  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 README = ROOT / "README.md"
 MLP_JSON = ROOT / "benchmarks" / "bench.json"
@@ -36,12 +35,12 @@ def render() -> str:
             f"**The NumPy trainer against Keras and the BLAS floor** (`make bench`, "
             f"measured {mlp['measured_at']}):",
             "",
-            bench.report(mlp, markdown=True),
+            numpy_vs_keras.report(mlp, markdown=True),
             "",
             f"**Our CNN against the keras-io convnet** (`make bench-cnn`, "
             f"measured {cnn['measured_at']}):",
             "",
-            cnn_bench.report(cnn, markdown=True),
+            cnn_vs_keras_io.report(cnn, markdown=True),
             "",
             END,
         ]

@@ -25,11 +25,9 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-DOCS = REPO / "docs"
-ARTIFACTS = REPO / "artifacts"
+from ._support import ARTIFACTS, DOCS, LANGUAGES
+
 DEFAULT_LANGUAGE = "ko"  # served at /; every other language at /<language>/
-LANGUAGES = ("ko", "en")
 LOCAL_HOST = "127.0.0.1"
 
 # Chromium as root on a machine without a network: no sandbox (root), no GPU, and none of the
@@ -57,10 +55,6 @@ SEARCH_TIMEOUT_MS = 30_000
 # -- which browser -------------------------------------------------------------------------------
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
 def chromium_executable() -> tuple[str | None, str]:
     """The Chromium to launch and where it came from.
 
@@ -76,13 +70,6 @@ def chromium_executable() -> tuple[str | None, str]:
     if os.access(DEBIAN_CHROMIUM, os.X_OK):
         return str(DEBIAN_CHROMIUM), "Debian's chromium package"
     return None, "Playwright's bundled Chromium"
-
-
-def skip_or_fail(reason: str):
-    """Skip outside CI; under CI=true a missing browser is a broken set-up, so fail."""
-    if in_ci():
-        pytest.fail(f"{reason} (CI=true: the browser tests must run)")
-    pytest.skip(reason)
 
 
 # -- serving the site ----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Fixtures shared by the tests. Keep each one small and say what it is for.
 
-Real MNIST: ``mnist_dir`` finds the original files (``DLBASICS_MNIST_DIR``, which `make` sets, or
-``../shared/data/mnist``). Without them a test that needs them is skipped on a workstation and
-FAILS under ``CI=true``: in CI, missing data is a broken set-up, never a reason to skip.
+Real MNIST: ``mnist_dir`` is ``DLBASICS_MNIST_DIR``, which `make` sets (the Makefile is the one
+place that knows the default folder). Without it a test that needs the data is skipped on a
+workstation and FAILS under ``CI=true``: in CI, missing data is a broken set-up, never a skip.
 """
 
 from __future__ import annotations
@@ -15,20 +15,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from ._support import skip_or_fail
 
 
 @pytest.fixture(scope="session")
 def mnist_dir() -> Path:
     """The directory of the real MNIST IDX files (skip, or fail under CI=true, without it)."""
-    candidates = [os.environ.get("DLBASICS_MNIST_DIR", ""), REPO_ROOT.parent / "shared/data/mnist"]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    message = "real MNIST not found: set DLBASICS_MNIST_DIR or provide ../shared/data/mnist"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    directory = os.environ.get("DLBASICS_MNIST_DIR", "")
+    if directory and Path(directory).is_dir():
+        return Path(directory)
+    skip_or_fail("real MNIST not found: run the tests with `make`, or set DLBASICS_MNIST_DIR")
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-DOCS = REPO / "docs"
-LANGUAGES = ("ko", "en")
+from ._support import DOCS, LANGUAGES, REPO
+
+__all__ = ["DOCS", "LANGUAGES", "REPO", "build_real_site", "mkdocs_build", "notebook_page"]
 BUILD_TIMEOUT = 1200  # seconds; a clean build of the real site takes a few minutes on 2 cores
 
 NOTEBOOK_FRONT_MATTER = """\
@@ -55,11 +55,7 @@ def mkdocs_build(config_file: Path, site_dir: Path, env: dict | None = None, tim
 
 def build_real_site(site_dir: Path) -> Path:
     """Build the real site strictly into ``site_dir`` (pages come from .cache/ when unchanged)."""
-    env = {}
-    shared_mnist = REPO.parent / "shared" / "data" / "mnist"  # as the Makefile finds it
-    if not os.environ.get("DLBASICS_MNIST_DIR") and shared_mnist.is_dir():
-        env["DLBASICS_MNIST_DIR"] = str(shared_mnist)
-    result = mkdocs_build(REPO / "mkdocs.yml", site_dir, env)
+    result = mkdocs_build(REPO / "mkdocs.yml", site_dir)  # MNIST: DLBASICS_MNIST_DIR, from make
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{result.stderr[-6000:]}", pytrace=False)
     return site_dir

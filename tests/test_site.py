@@ -32,23 +32,6 @@ from .site_support import (
     write_small_site,
 )
 
-PAGES = [
-    "index",
-    "linear-regression",
-    "gradient-descent",
-    "perceptron",
-    "mlp-xor",
-    "backpropagation",
-    "activations",
-    "vanishing-gradients",
-    "mnist-data",
-    "softmax-cross-entropy",
-    "keras-mlp",
-    "numpy-mlp",
-    "cnn",
-    "glossary",
-]
-
 
 class ConfigLoader(yaml.SafeLoader):
     """Reads mkdocs.yml, ignoring MkDocs' tags (!ENV, !!python/name)."""
@@ -56,6 +39,15 @@ class ConfigLoader(yaml.SafeLoader):
 
 ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def nav_pages() -> list[str]:
+    """The pages in mkdocs.yml's nav, in order, without ``.md``: the site's one list of pages."""
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=ConfigLoader)
+    return [entry.removesuffix(".md") for entry in config["nav"]]
+
+
+PAGES = nav_pages()
 
 
 def code_cells(path: Path) -> list[str]:
@@ -108,10 +100,9 @@ def built_pages(site: Path):
 
 
 def test_both_languages_have_the_same_pages_as_the_nav():
+    assert PAGES[0] == "index" and len(set(PAGES)) == len(PAGES)
     for language in LANGUAGES:
         assert sorted(p.stem for p in (DOCS / language).glob("*.md")) == sorted(PAGES), language
-    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=ConfigLoader)
-    assert config["nav"] == [f"{page}.md" for page in PAGES]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -194,7 +185,7 @@ def test_search_index_holds_both_languages(built_site):
     assert "learning rate" in locations["en/gradient-descent/"]
 
 
-# -- 4. no third-party address; MathJax from the site -------------------------------------------
+# -- 3. no third-party address; MathJax from the site -------------------------------------------
 
 THIRD_PARTY = re.compile(
     r"(?:https?:)?//(?!www\.w3\.org/)[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s\"'`)<>]*"
@@ -231,7 +222,7 @@ def test_pages_name_no_third_party_address_and_load_mathjax_from_the_site(built_
     assert "navigation.instant" not in config and "privacy" not in config
 
 
-# -- 6. the .ipynb downloads --------------------------------------------------------------------
+# -- 4. the .ipynb downloads --------------------------------------------------------------------
 
 
 @pytest.mark.site
@@ -249,7 +240,7 @@ def test_every_page_offers_its_executed_notebook_as_a_valid_ipynb(built_site):
         assert any(cell.outputs for cell in cells), f"{where}: the download has no outputs"
 
 
-# -- 7. outputs show only what teaches ----------------------------------------------------------
+# -- 5. outputs show only what teaches ----------------------------------------------------------
 
 STRAY = re.compile(
     r"<(matplotlib\.|Figure size|Axes)|^\s*Text\(|\w*Warning: |missing from font|have a glyph", re.M
@@ -295,7 +286,7 @@ def test_plots_are_labelled_in_the_page_language(built_site):
     assert all(a != b for a, b in zip(*images, strict=True)), "same picture in both languages"
 
 
-# -- 3. a failing page fails the build -----------------------------------------------------------
+# -- 6. a failing page fails the build -----------------------------------------------------------
 
 
 @pytest.mark.site
@@ -330,7 +321,7 @@ def test_a_stray_matplotlib_repr_fails_a_strict_build(tmp_path):
     assert "code cell 1 shows '[<matplotlib.lines.Line2D" in result.stderr
 
 
-# -- 5. the notebook cache ----------------------------------------------------------------------
+# -- 7. the notebook cache ----------------------------------------------------------------------
 
 
 @pytest.mark.site
@@ -411,70 +402,3 @@ def test_headings_get_unique_unicode_ids_and_a_nested_table_of_contents():
     assert re.findall(r'href="#([^"]*)"', content) == ["경사-하강법", "기울기-dw", "정리", "정리_1"]
     assert [token["id"] for token in tokens] == ["경사-하강법"]
     assert [child["name"] for child in tokens[0]["children"]] == ["기울기 dW", "정리", "정리"]
-
-
-# -- what the exemplar pages say in prose, checked against the same computations ----------------
-
-
-def page_data():
-    from dlbasics import linear_regression
-
-    return linear_regression.make_data(n_samples=50, W=2.0, b=1.0, noise=0.5, seed=0)
-
-
-def test_home_page_fit_lands_close_to_the_line_the_data_was_made_with():
-    from dlbasics import linear_regression
-
-    x, y = page_data()
-    history = linear_regression.fit(x, y, learning_rate=0.05, n_steps=1000)
-    assert abs(history.final_W[0] - 2.0) < 0.1 and abs(history.final_b - 1.0) < 0.2
-
-
-def test_linear_regression_page_claims():
-    import numpy as np
-
-    from dlbasics import linear_regression
-
-    x, y = page_data()
-    candidates = {(1.0, 0.0), (3.0, -2.0), (2.0, 1.0)}
-    costs = {wb: linear_regression.cost(x, y, *wb) for wb in candidates}
-    assert min(costs, key=costs.get) == (2.0, 1.0)  # the line that looks best costs least
-    W_values = np.linspace(-1.0, 5.0, 121)
-    curve = linear_regression.cost_curve(x, y, W_values, b=1.0)
-    assert np.all(np.diff(curve, 2) > 0)  # a bowl: convex, one lowest point
-    history = linear_regression.fit(x, y, learning_rate=0.05, n_steps=1000)
-    W_exact, b_exact = np.polyfit(x, y, deg=1)
-    assert abs(history.final_W[0] - W_exact) < 5e-4 and abs(history.final_b - b_exact) < 5e-4
-
-
-def test_gradient_descent_page_claims():
-    import numpy as np
-
-    from dlbasics import linear_regression
-
-    x, y = page_data()
-    error = -y  # W = b = 0
-    dW, db = 2 * np.mean(error * x), 2 * np.mean(error)
-    h = 1e-6
-    dW_numeric = (linear_regression.cost(x, y, h, 0.0) - linear_regression.cost(x, y, -h, 0.0)) / (
-        2 * h
-    )
-    db_numeric = (linear_regression.cost(x, y, 0.0, h) - linear_regression.cost(x, y, 0.0, -h)) / (
-        2 * h
-    )
-    assert abs(dW - dW_numeric) < 5e-7 and abs(db - db_numeric) < 5e-7  # six decimals
-    assert dW < 0 and db < 0  # increasing W and b lowers the cost
-    W1, b1 = -0.05 * dW, -0.05 * db
-    assert linear_regression.cost(x, y, W1, b1) < linear_regression.cost(x, y, 0.0, 0.0) / 10
-
-    history = linear_regression.fit(x, y, learning_rate=0.05, n_steps=300)
-    assert np.isclose(history.W[1, 0], W1) and np.isclose(history.b[1], b1)  # fit's first step
-    assert history.cost[1] < history.cost[0] / 100 and history.cost[-1] < history.cost[1]
-
-    best = linear_regression.cost(x, y, *np.polyfit(x, y, deg=1))
-    runs = {
-        a: linear_regression.fit(x, y, learning_rate=a, n_steps=300) for a in (0.001, 0.05, 0.25)
-    }
-    assert runs[0.001].cost[-1] > best + 5e-3  # too small: not at the bottom after 300 steps
-    assert runs[0.05].cost[-1] < best + 1e-6  # about right: there
-    assert runs[0.25].diverged and not runs[0.05].diverged and not runs[0.001].diverged

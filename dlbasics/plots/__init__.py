@@ -12,7 +12,9 @@ AppleGothic). NanumGothic has no U+2212 minus sign, so DejaVu Sans comes first a
 back to the Korean font.
 
 Every plot function draws one figure (or into ``ax``) and returns nothing, so a cell that ends with
-one shows the plot and no stray ``Text(...)`` / ``[<matplotlib.lines.Line2D ...>]`` line.
+one shows the plot and no stray ``Text(...)`` / ``[<matplotlib.lines.Line2D ...>]`` line. An axes
+made for ``ax=`` should be made inside ``with plots.style():``, so it gets the language's font.
+``STRINGS`` holds every label in both languages.
 
 The plots live in one module per topic (``regression``, ``classifiers``, ``gradients``,
 ``images``); ``_core`` holds the language, the strings and the font. To add a plot: put its
@@ -21,10 +23,9 @@ function that opens ``with _style():``, gets a figure from ``_axes(ax)``, takes 
 ``text(key)`` and returns None. ``tests/test_plots.py`` checks that both tables have the same keys.
 """
 
-from ._core import _STRINGS as _STRINGS
+from ._core import _STRINGS as STRINGS
 from ._core import LANGUAGES, hangul_font, language, set_language, text
-from ._core import _axes as _axes
-from ._core import _style as _style
+from ._core import _style as style
 from .classifiers import (
     plot_decision_boundary,
     plot_errors_per_epoch,
@@ -54,6 +55,8 @@ from .regression import (
 
 __all__ = [
     "LANGUAGES",
+    "STRINGS",
+    "style",
     "hangul_font",
     "language",
     "set_language",

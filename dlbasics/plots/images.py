@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_float_array, check_positive_int
+from .._validation import as_float_array, check_int
 from ._core import _axes, _style, text
 
 
@@ -68,7 +68,7 @@ def show_digits(images, labels=None, *, n_columns: int = 10) -> None:
     import matplotlib.pyplot as plt
 
     images = as_float_array("images", images, ndim=3, shape_hint="(n_images, height, width)")
-    n_columns = check_positive_int("n_columns", n_columns)
+    n_columns = check_int("n_columns", n_columns)
     if labels is not None:
         labels = np.asarray(labels).reshape(-1)
         if labels.shape[0] != images.shape[0]:
@@ -170,7 +170,7 @@ def plot_learning_rate_schedule(learning_rates, *, steps_per_epoch=None, ax=None
         ax = _axes(ax)
         ax.plot(np.arange(learning_rates.size), learning_rates, color="tab:blue", linewidth=2)
         if steps_per_epoch is not None:
-            steps_per_epoch = check_positive_int("steps_per_epoch", steps_per_epoch)
+            steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch)
             boundaries = np.arange(steps_per_epoch, learning_rates.size, steps_per_epoch)
             for number, step in enumerate(boundaries):
                 ax.axvline(

@@ -1,0 +1,40 @@
+"""A page's own code, run in the test: a claim test reads what the page computes, never a retyped copy.
+
+``run_page("mlp-xor")`` executes the English page's code cells in order in one namespace (as the
+build's kernel does, with plots drawn off-screen and closed) and returns that namespace; ``cells=3``
+stops after the first three, for pages whose later cells train for minutes. The two languages'
+code cells are identical (tests/test_site.py checks it), so the English ones stand for both.
+"""
+
+from __future__ import annotations
+
+import jupytext
+
+from .._support import DOCS
+
+
+def code_cells(page: str, language: str = "en") -> list[str]:
+    """The sources of a page's code cells, in order."""
+    notebook = jupytext.read(DOCS / language / f"{page}.md")
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def run_page(page: str, *, cells: int | None = None) -> dict:
+    """Execute the first ``cells`` code cells (all by default); return the namespace they leave."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from dlbasics import plots
+
+    sources = code_cells(page)[:cells]
+    namespace: dict = {"__name__": f"page_{page.replace('-', '_')}"}
+    plots.set_language("en")
+    try:
+        for number, source in enumerate(sources, start=1):
+            exec(compile(source, f"docs/en/{page}.md, code cell {number}", "exec"), namespace)
+    finally:
+        plt.close("all")
+        plots.set_language(None)
+    return namespace
