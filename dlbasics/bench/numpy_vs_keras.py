@@ -250,8 +250,7 @@ class KerasEpoch:
         self.batch_size = check_int("batch_size", batch_size)
         self.seed = seed
         start = time.perf_counter()
-        set_global_seed(seed)
-        self.model = build_lecture_model()
+        self.model = build_lecture_model(seed)
         self.model.optimizer.build(self.model.trainable_variables)
         self._weights = self.model.get_weights()
         self._optimizer_state = [v.numpy() for v in self.model.optimizer.variables]
