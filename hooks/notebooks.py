@@ -312,6 +312,8 @@ SHELL_CELL = re.compile(r"^\s*(%%(bash|sh|script|system)\b|!)")
 async def _execute(page: NotebookPage, out_dir: Path, settings: Settings) -> str | None:
     """Execute one page into ``out_dir/<key>.ipynb``; return an error message, or None."""
     notebook = jupytext.read(page.source)
+    for number, cell in enumerate(notebook.cells):  # jupytext draws random ids: the same page
+        cell.id = f"cell-{number}"  # would differ from build to build (ids are in the HTML)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     for number, cell in enumerate(code_cells, start=1):
         if SHELL_CELL.match(cell.source):
