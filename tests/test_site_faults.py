@@ -200,6 +200,7 @@ def kill_build_after(seconds: float, config: Path, site: Path, env: dict) -> dic
                     pass
         process.wait(timeout=60)
     text = stderr.read_text()
+    assert process.returncode in (0, -signal.SIGKILL), text[-4000:]  # finished, or killed
     return {
         "killed": process.returncode == -signal.SIGKILL,
         "executed": len(re.findall(r"executed \S+ in ", text)),
