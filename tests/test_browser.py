@@ -74,8 +74,10 @@ def browser():
 
 @pytest.fixture
 def browser_context(browser):
-    """A fresh browser context (no cookies, no storage) per test."""
+    """A fresh browser context (no cookies, no storage) per test; every page in it records what
+    the Content-Security-Policy refuses (``bs.POLICY_JS`` reads it)."""
     created = browser.new_context(viewport=VIEWPORT)
+    created.add_init_script(bs.RECORD_POLICY_VIOLATIONS_JS)
     yield created
     created.close()
 
@@ -181,6 +183,7 @@ def test_language_switcher_goes_to_the_translation_and_back(server, browser_cont
             page.click(f'.md-select__link[hreflang="{language}"]')
         assert urlsplit(page.url).path == expected, f"selector {language!r} led to {page.url}"
         assert page.evaluate("document.documentElement.lang") == language
+        assert page.evaluate(bs.POLICY_JS)[1] == []  # nothing refused by the policy
     assert blocked == []
 
 
@@ -208,6 +211,7 @@ def test_search_finds_the_page(language, server, browser_context):
         shown = page.locator(".md-search-result__link").evaluate_all("a => a.map(x => x.href)")
         meta = page.locator(".md-search-result__meta").all_inner_texts()
         pytest.fail(f"searching {SEARCH_TERMS[language]!r} did not list {start}: {meta} {shown}")
+    assert page.evaluate(bs.POLICY_JS)[1] == []  # nothing refused by the policy
     assert blocked == []
 
 
@@ -242,6 +246,10 @@ def test_checks_catch_a_broken_page(site_dir, browser, tmp_path):
     html = bs.overlay_site(site_dir, tmp_path / "site", page_path)
     text = html.read_text(encoding="utf-8")
     assert '<html lang="ko"' in text
+    # Without its Content-Security-Policy, so that the faults below reach the network and run:
+    # these checks are the net under the policy (tests/test_browser_csp.py shows the policy).
+    text, removed = re.subn(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    assert removed == 1
     faults = (
         '<script src="https://cdn.jsdelivr.net/npm/foo.js"></script>'
         '<img src="missing.png" alt="missing">'
@@ -282,6 +290,7 @@ def test_checks_catch_a_broken_page(site_dir, browser, tmp_path):
     assert report.console_errors, "the failed loads and the 404 were not seen as console errors"
     injected = [entry for entry in report.cut_off if "equation a + b + c" in entry]
     assert [entry.split(": ")[0] for entry in injected] == ["1280px wide", "390px wide"]
+    assert "no Content-Security-Policy <meta> tag" in problems
     assert report.status == 200  # the page itself is there: the faults are what was reported
 
 
