@@ -1,8 +1,7 @@
 """The pages' Content-Security-Policy (hooks/csp.py): how it is written into a page, and that every
 page of the built site has it, before any script, allowing exactly the inline scripts it holds.
 
-That the browser enforces it, and that the pages work under it: tests/test_browser_csp.py and
-tests/test_browser.py.
+That the browser enforces it, and that the pages work under it: tests/test_browser.py.
 """
 
 from __future__ import annotations
