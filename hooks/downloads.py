@@ -3,14 +3,14 @@
 Used by hooks/notebooks.py (which executes the pages and writes each ``<page>.ipynb``); it is not
 a hook of its own. A page's download is its executed notebook with:
 
-1. a first Markdown cell that names the page it came from (its absolute URL when ``site_url`` is
-   set) and, when a repository is configured, the source;
-2. a setup cell that installs the ``dlbasics`` package, with the extra the page needs, where it is
-   missing (Colab, Binder, a fresh Jupyter); where it is installed, the cell does nothing. Which
-   extra: the page's imports are followed through the package (``PackageImports``); a page that
-   reaches ``keras`` or ``tensorflow`` needs ``dlbasics[keras]``. A page that loads MNIST needs
-   Keras only for the loader's download, so its cell asks for Keras only when
-   ``DLBASICS_MNIST_DIR`` is not set;
+1. a first cell, the setup, that installs the ``dlbasics`` package, with the extra the page
+   needs, where it is missing (Colab, Binder, a fresh Jupyter); where it is installed, it does
+   nothing. Which extra: the page's imports are followed through the package
+   (``PackageImports``); a page that reaches ``keras`` or ``tensorflow`` needs
+   ``dlbasics[keras]``. A page that loads MNIST needs Keras only for the loader's download, so
+   its cell asks for Keras only when ``DLBASICS_MNIST_DIR`` is not set;
+2. a Markdown cell that names the page it came from (its absolute URL when ``site_url`` is set)
+   and, when a repository is configured, the source;
 3. links to other pages made absolute from ``site_url`` (relative to the page without it), since
    ``gradient-descent.md`` or ``../perceptron/`` resolve nowhere outside the site;
 4. ``metadata.dlbasics``: the page, its URL, the requirement, and the path the notebook has on the
@@ -99,10 +99,10 @@ def describe_page(page, config, files, language: str) -> PageDownload:
     repo = github_repository(config)
     colab = binder = None
     if repo:
-        colab = (
-            f"https://colab.research.google.com/github/{repo}/blob/{NOTEBOOKS_BRANCH}/{branch_path}"
-        )
-        binder = f"https://mybinder.org/v2/gh/{repo}/{NOTEBOOKS_BRANCH}?labpath={quote(branch_path, safe='')}"
+        colab = "https://colab.research.google.com/github/{}/blob/{}/{}"
+        colab = colab.format(repo, NOTEBOOKS_BRANCH, branch_path)
+        binder = "https://mybinder.org/v2/gh/{}/{}?labpath={}"  # JupyterLab opens the notebook
+        binder = binder.format(repo, NOTEBOOKS_BRANCH, quote(branch_path, safe=""))
     return PageDownload(
         src_uri=src_uri,
         language=language,
@@ -134,8 +134,8 @@ def downloadable_notebook(executed: Path, download: PageDownload):
     version = package_version()
     requirement = f"{PACKAGE}{'[keras]' if needs.keras or needs.mnist else ''}=={version}"
     notebook.cells[:0] = [
-        nbformat.v4.new_markdown_cell(origin_text(notebook_title(notebook), download)),
         nbformat.v4.new_code_cell(setup_cell(version, needs)),
+        nbformat.v4.new_markdown_cell(origin_text(notebook_title(notebook), download)),
     ]
     notebook.metadata["dlbasics"] = {
         "page": download.page_url or f"/{download.page_path}",
@@ -165,20 +165,20 @@ def notebook_title(notebook) -> str:
 ORIGIN = {
     "ko": (
         "이 노트북은 dlbasics 사이트의 {page} 페이지입니다. 출력은 사이트를 빌드할 때 이 코드를 "
-        "실행한 결과입니다. 첫 번째 코드 셀은 `dlbasics` 패키지가 없으면(Colab, Binder, 새 Jupyter "
-        "환경) 설치하고, 이미 있으면 아무것도 하지 않습니다."
+        "실행한 결과입니다. 위의 셀은 `dlbasics` 패키지가 없으면(Colab, Binder, 새 Jupyter 환경) "
+        "설치하고, 이미 있으면 아무것도 하지 않습니다."
     ),
     "en": (
         "This notebook is the page {page} of the dlbasics site. Its outputs come from running this "
-        "code when the site was built. The first code cell installs the `dlbasics` package where "
-        "it is missing (Colab, Binder, a fresh Jupyter) and does nothing where it is installed."
+        "code when the site was built. The cell above installs the `dlbasics` package where it is "
+        "missing (Colab, Binder, a fresh Jupyter) and does nothing where it is installed."
     ),
 }
 SOURCE = {"ko": "소스 코드: {url}", "en": "Source code: {url}"}
 
 
 def origin_text(title: str, download: PageDownload) -> str:
-    """The first cell: the page the notebook came from (a link when site_url is set), the source."""
+    """The second cell: the page it came from (a link when site_url is set), the source."""
     language = download.language if download.language in ORIGIN else "en"
     if download.page_url:
         page = f"[{title}]({download.page_url})"
@@ -282,8 +282,14 @@ class PackageImports:
         self.edges = {name: self._imports_of(name) for name in self.modules}
 
     @classmethod
-    @functools.cache
     def of(cls, root: Path) -> PackageImports:
+        """The graph, read again only when a file of the package changed (`mkdocs serve`)."""
+        files = sorted(Path(root).rglob("*.py"))
+        return cls._cached(Path(root), tuple((str(p), p.stat().st_mtime_ns) for p in files))
+
+    @classmethod
+    @functools.lru_cache(maxsize=4)
+    def _cached(cls, root: Path, _stamp) -> PackageImports:
         return cls(root)
 
     def _imports_of(self, name: str) -> set[str]:
@@ -349,7 +355,7 @@ class PackageImports:
             try:
                 tree = ast.parse(transform(source))
             except SyntaxError:
-                continue  # the kernel ran it, so it is valid IPython; ast cannot read it: no imports
+                continue  # valid IPython (the kernel ran it) that ast cannot read: no imports
             direct |= self._resolve(tree, self.name)
         reached = self.reached(direct)
         return Needs(keras=bool(reached & KERAS_MODULES), mnist=MNIST_MODULE in reached)

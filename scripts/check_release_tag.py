@@ -34,7 +34,7 @@ def package_version(path: Path = VERSION_FILE) -> str:
 
 
 def problems(tag: str, version: str, dist_dir: Path | None = None) -> list[str]:
-    """What is wrong with releasing ``version`` under ``tag`` (from ``dist_dir``); empty if nothing."""
+    """What is wrong with releasing ``version`` under ``tag`` (from ``dist_dir``), if anything."""
     found = []
     if tag != f"v{version}":
         found.append(

@@ -32,6 +32,7 @@ import pytest
 import dlbasics
 
 from .site_support import REPO
+from .test_site import page_dir
 
 pytestmark = pytest.mark.dist
 
@@ -151,8 +152,7 @@ def test_the_wheel_says_its_version_and_lower_bounds_only(dist):
 
 
 def downloaded(site: Path, language: str, page: str) -> Path:
-    folder = site if language == "ko" else site / language
-    return (folder if page == "index" else folder / page) / f"{page}.ipynb"
+    return page_dir(site, language, page) / f"{page}.ipynb"
 
 
 def exercises_notebook(site: Path) -> Path | None:

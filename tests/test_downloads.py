@@ -1,7 +1,7 @@
 """Downloaded notebooks run on their own; Colab and Binder open them from the notebooks branch.
 
-hooks/downloads.py adds a first cell naming the page, a setup cell that installs the package
-where it is missing, absolute links (from site_url); overrides/partials/launch.html links each
+hooks/downloads.py adds a first cell, the setup, that installs the package where it is missing,
+a cell naming the page, absolute links (from site_url); overrides/partials/launch.html links each
 page to its notebook on the ``notebooks`` branch, which scripts/publish_notebooks.py lays out.
 Checked here on every downloaded notebook of both languages, in the real site built with a
 repository (``built_site``) and without one (``built_site_without_repository``); the setup cell
@@ -198,7 +198,7 @@ def markdown_links(notebook) -> list[str]:
 
 
 @pytest.mark.site
-def test_every_downloaded_notebook_names_its_page_installs_the_package_and_links_absolutely(
+def test_every_downloaded_notebook_starts_with_the_setup_names_its_page_links_absolutely(
     built_site,
 ):
     settings = real_site_settings()
@@ -208,7 +208,7 @@ def test_every_downloaded_notebook_names_its_page_installs_the_package_and_links
             where = f"{language}/{page}"
             notebook = download_of(built_site, language, page)
             url = urljoin(site_url, page_path(language, page))
-            origin, setup = notebook.cells[0], notebook.cells[1]
+            setup, origin = notebook.cells[0], notebook.cells[1]
             assert origin.cell_type == "markdown", where
             assert f"[{title_of(language, page)}]({url})" in origin.source, where
             assert f"https://github.com/{repo}" in origin.source, where
@@ -256,7 +256,7 @@ def test_without_a_repository_downloads_link_relatively_and_name_the_page_path(
     for language in LANGUAGES:
         for page in PAGES:
             notebook = download_of(site, language, page)
-            origin = notebook.cells[0].source
+            origin = notebook.cells[1].source
             assert f"**{title_of(language, page)}** (`/{page_path(language, page)}`)" in origin
             assert "github.com" not in origin
             assert notebook.metadata.dlbasics["page"] == f"/{page_path(language, page)}"
