@@ -116,7 +116,7 @@ def test_the_import_graph_has_no_circle():
 def test_the_reader_of_the_graph_sees_lazy_imports():
     """The graph reader itself: an import inside a function counts, relative or absolute."""
     edges = graph()
-    assert "_keras" in edges["mnist"]  # the download fall-back's import
+    assert "_keras" in edges["mnist"]  # the download fall-back imports it inside a function
     assert {"lecture", "mnist_runs", "_keras"} <= edges["keras_models"]
     assert "bench.numpy_vs_keras" in edges["cli"]  # imported inside cmd_bench
     assert edges["bench"] == {"bench.numpy_vs_keras"}
