@@ -161,10 +161,11 @@ def prune(cache_dir) -> list[Path]:
     for path in sorted(directory.glob("*.json")):
         try:
             entry = read_json(path)
-            key = (entry.get("stamp") or {}).get("key") if isinstance(entry, dict) else None
-            if not isinstance(key, str) or not path.stem.endswith(f"-{key[:20]}"):
-                raise DamagedEntry("its key does not match its file name")
-            _checked_result(entry, key)
+            found = entry.get("stamp")
+            key = found.get("key") if isinstance(found, dict) else None
+            if isinstance(key, str) and not path.stem.endswith(f"-{key[:20]}"):
+                raise DamagedEntry("written for another key than its file name says")
+            _checked_result(entry, key if isinstance(key, str) else "")  # no stamp: says so
         except FileNotFoundError:
             continue  # removed by another build meanwhile
         except DamagedEntry as damage:
