@@ -906,7 +906,79 @@ def test_the_numbers_in_the_explanations():
     assert f"{float(activations.tanh_derivative(2.0)):.3f}" == "0.071"
     # softmax-cross-entropy.q2: the clipped loss of p = 0
     assert f"{-np.log(1e-7):.1f}" == "16.1"
+    # backpropagation.q2: the page's output is about 0.6 and one step lowers W2[0, 0]
+    from dlbasics.exercises.backpropagation import SAMPLE, _direction_of_W2_00, _model
+
+    assert f"{_model().predict(np.array(SAMPLE)).item():.1f}" == "0.6"
+    assert _direction_of_W2_00(0.0) == "down"
     # keras-mlp.q2: 60,000 = 468 x 128 + 96; the holdout epoch
     from dlbasics.cnn import epoch_steps
 
     assert divmod(60_000, 128) == (468, 96) and epoch_steps(50_000, 128) == 391
+
+
+# -- 7. the references the checks compare with are the package's own computations ---------------
+
+
+@pytest.mark.parametrize(
+    "exercise", [e for e in CHECKED if e.kind == "gradient"], ids=lambda e: e.id
+)
+def test_a_gradient_reference_agrees_with_the_numerical_gradient(exercise):
+    from dlbasics.gradient_check import relative_error
+
+    for case in exercise.cases:
+        for analytic, numeric in zip(
+            exercise.reference(*case.args), exercise.numerical(*case.args), strict=True
+        ):
+            assert relative_error(analytic, numeric) < 1e-8, case.label
+
+
+def test_the_rmsprop_reference_is_the_optimizer_of_the_package():
+    from dlbasics.exercises.numpy_mlp import _rmsprop
+    from dlbasics.optimizers import RMSprop
+
+    rng = np.random.default_rng(0)
+    w, grads = rng.normal(size=5), rng.normal(size=(3, 5))
+    optimizer, param = RMSprop(learning_rate=0.1, rho=0.9, epsilon=1e-7), w.copy()
+    v = np.zeros(5)
+    for g in grads:
+        optimizer.step([param], [g.copy()])
+        w, v = _rmsprop(w, g, v, 0.1, 0.9, 1e-7)
+    np.testing.assert_allclose(w, param, rtol=1e-12)
+
+
+def test_the_perceptron_reference_is_the_rule_of_perceptron_train():
+    from dlbasics import perceptron
+    from dlbasics.exercises.perceptron import _update
+
+    X, y = perceptron.logic_gate("OR")
+    trained = perceptron.train(X, y, learning_rate=0.1, max_epochs=10, seed=0)
+    W, b = np.random.default_rng(0).normal(0.0, 0.1, size=2), 0.0  # train's start
+    for _ in range(trained.n_epochs):
+        for x_i, y_i in zip(X, y, strict=True):
+            W, b = _update(W, b, x_i, y_i, 0.1)
+    np.testing.assert_allclose(W, trained.W)
+    assert float(b) == pytest.approx(trained.b)
+
+
+def test_the_forward_reference_is_mlp_predict():
+    from dlbasics.exercises.mlp_xor import _XOR_X, _forward
+    from dlbasics.mlp import MLP
+
+    model = MLP([2, 3, 1], ["tanh", "sigmoid"], loss="mse", seed=1, dtype=np.float64)
+    W1, b1, W2, b2 = model.params
+    np.testing.assert_allclose(_forward(_XOR_X, W1, b1, W2, b2), model.predict(_XOR_X))
+
+
+def test_the_holdout_reference_splits_as_prepare_data():
+    from dlbasics.exercises.keras_mlp import _split
+    from dlbasics.mnist_runs import N_HOLDOUT, prepare_data
+
+    from ._support import synthetic_digits
+
+    data = synthetic_digits(n_train=N_HOLDOUT + 40, n_test=8)
+    train, validation, _ = prepare_data(data, "holdout")
+    X, Y = np.concatenate([train[0], validation[0]]), np.concatenate([train[1], validation[1]])
+    (X_train, _), (X_val, Y_val) = _split(X, Y, N_HOLDOUT)
+    assert np.array_equal(X_train, train[0]) and np.array_equal(X_val, validation[0])
+    assert np.array_equal(Y_val, validation[1])

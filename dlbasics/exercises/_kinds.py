@@ -6,8 +6,8 @@
   gradients from :mod:`dlbasics.gradient_check` (relative error), the mistakes with a reference
   backward pass.
 - :class:`ArrayExercise`: the answer is an array, checked for shape, dtype and values.
-- :class:`ValueExercise`: the answer is a value: a number, a name, a set of names, True/False
-  (most "predict, then verify" exercises).
+- :class:`ValueExercise`: the answer is a value: a number, a name or a set of names (most
+  "predict, then verify" exercises).
 - :class:`Question`: a question to think about; ``answer()`` shows an answer, nothing is checked.
 
 Every exercise has ``hint(n)`` and ``solution()`` (they print), and ``markdown(language)``, the
@@ -357,11 +357,11 @@ class ValueAttempt:
     same: Callable
 
 
-ANSWER_TYPES = {"number": "a_number", "text": "a_text", "names": "a_set", "bool": "a_bool"}
+ANSWER_TYPES = {"number": "a_number", "text": "a_text", "names": "a_set"}
 
 
 class ValueExercise(CheckedExercise):
-    """The answer is a value: ``answer_type`` is "number", "text", "names" (a set) or "bool".
+    """The answer is a value: ``answer_type`` is "number", "text" or "names" (a set of names).
 
     ``expected()`` computes the right answer (from the package: nothing is typed in by hand).
     Numbers match within ``rtol``; text and names ignore case and surrounding spaces. A wrong
@@ -405,11 +405,9 @@ class ValueExercise(CheckedExercise):
             return is_number(answer)
         if self.answer_type == "text":
             return isinstance(answer, str)
-        if self.answer_type == "names":
-            return isinstance(answer, set | frozenset | list | tuple) and all(
-                isinstance(v, str) for v in answer
-            )
-        return isinstance(answer, bool | np.bool_)
+        return isinstance(answer, set | frozenset | list | tuple) and all(  # names
+            isinstance(v, str) for v in answer
+        )
 
     def _same(self, a, b) -> bool:
         a, b = self._normal(a), self._normal(b)

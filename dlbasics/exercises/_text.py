@@ -144,7 +144,6 @@ MESSAGES = {
     "a_number": T(ko="숫자", en="a number"),
     "a_text": T(ko="문자열", en="a string"),
     "a_set": T(ko="이름들의 집합 (예: `{{'A', 'B'}}`)", en="a set of names (e.g. `{{'A', 'B'}}`)"),
-    "a_bool": T(ko="`True`나 `False`", en="`True` or `False`"),
     # hint(), solution(), answer()
     "hint": T(ko="💡 힌트 {number}/{total}: {text}", en="💡 Hint {number}/{total}: {text}"),
     "more_hints": T(
@@ -154,7 +153,6 @@ MESSAGES = {
     "solution": T(ko="풀이", en="Solution"),
     "answer": T(ko="답", en="Answer"),
     "hint_summary": T(ko="힌트 {number}", en="Hint {number}"),
-    "task": T(ko="문제", en="Task"),
 }
 
 INTRO = T(
