@@ -40,6 +40,7 @@ import html
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -470,16 +471,25 @@ def page_cells(source: Path, role: str) -> list[dict]:
     ]
 
 
+# nbconvert shows a cell's tags above its code; "needs-tensorflow" is for runner.js, not the reader
+CELL_TAGS = re.compile(
+    r'<div class="celltoolbar">\s*<div class="button_container tags_button_container">\s*'
+    r'<span class="tag-container">\s*(?:<span class="cell-tag">[^<]*</span>\s*)+</span>\s*'
+    r"</div>\s*</div>\s*"
+)
+
+
 @event_priority(-50)  # after hooks/notebooks.py wrote the page's .ipynb
 def on_post_page(output, page, config):
     role = page_role(page)
     if role is None:
         return output
+    output = CELL_TAGS.sub("", output)
     cells = page_cells(Path(page.file.abs_src_path), role)
-    folder = Path(page.file.abs_dest_path).parent
-    (folder / "cells.json").write_text(
-        json.dumps({"cells": cells}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    if role == "browser":  # the sources runner.js runs (fetched at the first Edit or Run)
+        (Path(page.file.abs_dest_path).parent / "cells.json").write_text(
+            json.dumps({"cells": cells}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
 
     def url(path: str) -> str:
         return html.escape(get_relative_url(path, page.url), quote=True)

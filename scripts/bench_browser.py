@@ -75,13 +75,15 @@ def one_round(browser, server, language: str) -> dict:
         second = context.new_page()
         second.goto(server.url(bs.SitePage(language, NEXT_PAGE).path))
         second.wait_for_selector(".dlbasics-bar")
+        before = len(received)
         warm = run_cell(second, CELL)
+        warm_downloaded = sum(r.sizes()["responseBodySize"] for r in received[before:])
     finally:
         context.close()
     if log.third_party:
         raise SystemExit(f"requests to other hosts: {log.third_party}")
     return {"cold_first_run_s": cold, "rerun_s": rerun, "warm_first_run_s": warm,
-            "downloaded_bytes": downloaded}  # fmt: skip
+            "downloaded_bytes": downloaded, "warm_downloaded_bytes": warm_downloaded}  # fmt: skip
 
 
 def main(argv=None) -> int:
@@ -122,6 +124,7 @@ def main(argv=None) -> int:
     print(f"  re-run of the same small cell:     {medians['rerun_s']:6.2f} s  (goal <= 1 s)")
     print(f"  first Run on the next page (warm): {medians['warm_first_run_s']:6.2f} s")
     print(f"  downloaded for the first Run:      {medians['downloaded_bytes'] / 1e6:6.1f} MB")
+    print(f"  downloaded for the next page:      {medians['warm_downloaded_bytes'] / 1e6:6.1f} MB")
     print(f"  load average at the start: {load:.2f} on {os.cpu_count()} CPUs -> {out}")
     return 0
 

@@ -56,7 +56,7 @@ KNOWN_DIFFERENCES = {
     ("numpy-mlp", 5): rs.KnownDifference(
         reason="the epoch is timed where it runs (the build's time comes from the run cache), "
         "and float32 sums in NumPy 2.0.2 without BLAS round differently from OpenBLAS, which "
-        "moves val_accuracy by a few test images (1e-4 each)",
+        "may move val_accuracy by a few test images (1e-4 each)",
         numbers_within=5e-4,
         seconds=SECONDS,
     ),
@@ -196,6 +196,13 @@ def run_cell_from_editor(page, number: int) -> None:
     rs.cell_locator(page, number).locator(".cm-content").press("ControlOrMeta+Enter")
 
 
+def run_edited(page, number: int, code: str, timeout_s: float = 120) -> str:
+    """Edit cell ``number`` to ``code``, run it with Ctrl/Cmd+Enter, wait; the session state."""
+    edit_cell(page, number, code)
+    run_cell_from_editor(page, number)
+    return rs.wait_until_idle(page, timeout_s)
+
+
 def cell_text(page, number: int) -> str:
     return rs.cell_locator(page, number).locator(".dlbasics-output").inner_text()
 
@@ -214,9 +221,7 @@ def test_an_edited_learning_rate_gives_a_different_result(shared_context, server
         "b_new = b - learning_rate * db\n"
         'print(f"W: {W:.4f} -> {W_new:.4f}, b: {b:.4f} -> {b_new:.4f}")\n'
     )
-    edit_cell(page, 3, edited)
-    run_cell_from_editor(page, 3)  # Ctrl/Cmd+Enter: cells 1 and 2 run first
-    assert rs.wait_until_idle(page, 120) == "ready"
+    assert run_edited(page, 3, edited) == "ready"  # cells 1 and 2 run first
     x, y = linear_regression.make_data(n_samples=50, W=2.0, b=1.0, noise=0.5, seed=0)
     error = 0.0 * x + 0.0 - y  # cell 2: W = b = 0
     W_new, b_new = -0.25 * 2 * np.mean(error * x), -0.25 * 2 * np.mean(error)
@@ -271,11 +276,8 @@ def test_a_korean_figure_has_hangul_labels_and_no_missing_glyph(shared_context, 
     stderr = "".join(entry["text"] for entry in entries if entry["name"] == "stderr")
     assert not re.search(r"missing from|glyph", stderr, re.IGNORECASE), stderr
     # The labels were drawn with the Hangul font served with the site, not a fallback.
-    edit_cell(
-        page, 5, "from matplotlib import font_manager\nprint(font_manager.findfont('NanumGothic'))"
-    )
-    run_cell_from_editor(page, 5)
-    assert rs.wait_until_idle(page, 60) == "ready"
+    code = "from matplotlib import font_manager\nprint(font_manager.findfont('NanumGothic'))"
+    assert run_edited(page, 5, code) == "ready"
     assert cell_text(page, 5).strip().endswith("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
     assert errors == []
 
@@ -283,9 +285,8 @@ def test_a_korean_figure_has_hangul_labels_and_no_missing_glyph(shared_context, 
 def test_an_error_shows_its_traceback_under_its_cell(shared_context, server):
     context, _ = shared_context
     page, errors = open_page(context, server, bs.SitePage("en", "gradient-descent"))
-    edit_cell(page, 4, "history = linear_regression.fit(x, y, learning_rate=-1.0, n_steps=300)")
-    run_cell_from_editor(page, 4)
-    assert rs.wait_until_idle(page, 120) == "ready"
+    code = "history = linear_regression.fit(x, y, learning_rate=-1.0, n_steps=300)"
+    assert run_edited(page, 4, code) == "ready"
     cell = rs.cell_locator(page, 4)
     assert cell.get_attribute("data-dlbasics-state") == "error"
     traceback = cell.locator(".dlbasics-output [data-output=error]").inner_text()

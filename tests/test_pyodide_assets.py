@@ -197,3 +197,16 @@ def test_the_notice_names_every_served_package_and_its_licence(wheels, lock, tmp
     for needed in ("Mozilla Public License 2.0", "CC BY-SA 3.0", "SIL Open Font License 1.1",
                    "CodeMirror", "Copyright (c) 2005-2024, NumPy Developers."):  # fmt: skip
         assert needed in text, needed
+
+
+def test_the_tag_badges_nbconvert_draws_are_removed():
+    """nbconvert's lab template shows a cell's tags above its code; the tag is for runner.js."""
+    html = (
+        '<div class="jp-InputArea-editor" data-type="inline">\n<div class="celltoolbar">\n'
+        '<div class="button_container tags_button_container">\n<span class="tag-container">\n'
+        '<span class="cell-tag">needs-tensorflow</span>\n</span>\n</div>\n</div>\n'
+        '<div class="cm-editor">code</div>'
+    )
+    assert HOOK.CELL_TAGS.sub("", html) == (
+        '<div class="jp-InputArea-editor" data-type="inline">\n<div class="cm-editor">code</div>'
+    )

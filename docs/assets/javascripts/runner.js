@@ -45,6 +45,7 @@
       running: (n) => `Running cell ${n}…`,
       done: "Done.",
       failed: (message) => `Python could not start: ${message}`,
+      broken: (message) => `Something went wrong: ${message}`,
       stopped: "Stopped. Python was restarted: the next Run runs the cells above first.",
       restarted: "Python was restarted: the next Run runs the cells above first.",
       unsupported:
@@ -86,6 +87,7 @@
       running: (n) => `셀 ${n} 실행 중…`,
       done: "완료했습니다.",
       failed: (message) => `Python을 시작하지 못했습니다: ${message}`,
+      broken: (message) => `문제가 생겼습니다: ${message}`,
       stopped: "중지했습니다. Python을 다시 시작했으므로, 다음에 실행하면 위의 셀부터 다시 실행합니다.",
       restarted: "Python을 다시 시작했습니다. 다음에 실행하면 위의 셀부터 다시 실행합니다.",
       unsupported:
@@ -196,7 +198,9 @@
         continue;
       }
       cell.status = make("span", { class: "dlbasics-cell-status", "aria-live": "polite" });
-      const edit = button(T.edit, T.editCell(cell.number), () => toggleEditor(cell, edit));
+      const edit = button(T.edit, T.editCell(cell.number), () =>
+        toggleEditor(cell, edit).catch((error) => setSession("failed", T.broken(error.message))),
+      );
       cell.element.prepend(
         make(
           "div",
@@ -298,7 +302,7 @@
     const mine = generation;
     queue = queue
       .then(() => runCells(index, all, mine))
-      .catch((error) => setSession("failed", T.failed(error.message)));
+      .catch((error) => setSession("failed", T.broken(error.message)));
   }
 
   async function runCells(index, all, mine) {
