@@ -24,10 +24,12 @@ itself. This hook puts everything that needs into the site, verified, and marks 
 - ``assets/javascripts/code-editor.js``: the cell editor, CodeMirror 6 from npm, bundled by
   esbuild (``scripts/bundle_editor.mjs``) from ``docs/assets/javascripts/code-editor.mjs``.
 
-Each notebook page in ``BROWSER_PAGES`` or ``LOCAL_PAGES`` gets a ``cells.json`` beside it (its
-code cells, and whether each runs in the browser), an empty ``<div class="dlbasics-runner">``
-naming the files above, and ``assets/javascripts/runner.js``, which adds the controls. Nothing of
-Pyodide is requested until the reader presses Run. The browser side is described at the top of
+Each notebook page in ``BROWSER_PAGES`` or ``LOCAL_PAGES`` gets an empty
+``<div class="dlbasics-runner">`` naming the files above and the cells that need TensorFlow,
+and ``assets/javascripts/runner.js``, which adds the controls (on a ``LOCAL_PAGES`` page: a
+note that its code runs locally). A ``BROWSER_PAGES`` page also gets ``cells.json`` beside it:
+its code cells as the build ran them. Nothing of Pyodide is requested until the reader presses
+Run. The browser side is described at the top of
 ``docs/assets/javascripts/runner.js``.
 """
 
@@ -94,7 +96,7 @@ EDITOR_BUNDLE = "assets/javascripts/code-editor.js"
 RUNNER_SCRIPT = "assets/javascripts/runner.js"
 WORKER_SCRIPT = "assets/javascripts/python-worker.js"
 RUNNER_STYLESHEET = "assets/stylesheets/runner.css"
-CELL_GLUE = f"{SITE_DIR}/browser_cells.py"  # docs/assets/pyodide/browser_cells.py: the Python half of the worker
+GLUE = "browser_cells.py"  # docs/assets/pyodide/browser_cells.py: the Python half of the worker
 NOTICES = f"{SITE_DIR}/THIRD-PARTY-NOTICES.txt"
 RUNTIME = f"{SITE_DIR}/runtime.json"
 FONT_NAME = "NanumGothic.ttf"
@@ -354,7 +356,8 @@ def _wheel_licence(path: Path) -> tuple[str, list[tuple[str, str]]]:
         ]
         # License-Expression (SPDX), else the classifiers; License: is often the whole text
         licence = fields.get("License-Expression") or ", ".join(classifiers)
-        licence = licence or fields.get("License", "").splitlines()[0][:80] or "see below"
+        first_line = (fields.get("License", "").splitlines() or [""])[0][:80]
+        licence = licence or first_line or "see the text below"
         folder = info.rsplit("/", 1)[0]
         texts = [
             (name.rsplit("/", 1)[-1], archive.read(name).decode("utf-8", "replace"))
@@ -539,14 +542,14 @@ def on_post_build(config) -> None:
     serve(hangul_font_file(), f"fonts/{FONT_NAME}")
     mnist = [path.relative_to(out).as_posix() for path in write_mnist(out / "mnist")]
     files.update({path: (out / path).stat().st_size for path in mnist})
-    files["browser_cells.py"] = (out / "browser_cells.py").stat().st_size
+    files[GLUE] = (out / GLUE).stat().st_size  # copied by MkDocs from docs/assets/pyodide/
     runtime = {
         "version": PYODIDE_VERSION,
         "indexURL": core,
         "script": core + "pyodide.js",
         "packages": list(PACKAGES),
         "wheel": wheel.relative_to(out).as_posix(),
-        "glue": "browser_cells.py",
+        "glue": GLUE,
         "font": f"fonts/{FONT_NAME}",
         "mnist": mnist,
         "files": files,

@@ -139,7 +139,9 @@
 
   // The stylesheet first, so that the controls never show unstyled.
   const stylesheet = make("link", { rel: "stylesheet", href: options.stylesheet });
-  stylesheet.addEventListener("load", () => (options.mode === "local" ? markLocalPage() : setUp()));
+  const start = () => (options.mode === "local" ? markLocalPage() : setUp());
+  stylesheet.addEventListener("load", start, { once: true });
+  stylesheet.addEventListener("error", start, { once: true }); // unstyled, but there
   document.head.append(stylesheet);
 
   function markLocalPage() {
