@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import os
 import re
 import sys
 import time
@@ -45,23 +46,35 @@ class _CSPHandler(bs._QuietHandler):
             self.send_header("Content-Security-Policy", WORKER_CSP)
         super().end_headers()
 
+    def copyfile(self, source, outputfile):
+        super().copyfile(source, outputfile)
+        self.server.bytes_served += os.fstat(source.fileno()).st_size
+
 
 class RunSiteServer(bs.SiteServer):
-    """bs.SiteServer, whose worker script comes with a strict Content-Security-Policy."""
+    """bs.SiteServer, whose worker script comes with a strict Content-Security-Policy, and which
+    counts the bytes of the files it sends (what the browser did not take from its cache)."""
 
     def __init__(self, root: Path):
         super().__init__(root)
         self._httpd.RequestHandlerClass = functools.partial(_CSPHandler, directory=str(self.root))
+        self._httpd.bytes_served = 0
+
+    @property
+    def bytes_served(self) -> int:
+        return self._httpd.bytes_served
 
 
 class RequestLog:
-    """Every request of a browser context; requests to other hosts are recorded and aborted."""
+    """Every request of a browser context; requests to other hosts are recorded, and aborted
+    when ``block`` (Playwright's routing then turns the context's HTTP cache off)."""
 
-    def __init__(self, context, server: bs.SiteServer):
+    def __init__(self, context, server: bs.SiteServer, block: bool = True):
         self.server = server
         self.requests: list[str] = []
         self.third_party: list[str] = []
-        context.route("**/*", self._route)
+        if block:
+            context.route("**/*", self._route)
         context.on("request", self._on_request)
 
     def _route(self, route):

@@ -13,9 +13,11 @@
    a page whose cells never run requests nothing of Pyodide; a browser without WebAssembly says
    so. (That a missing or different Pyodide file fails the build: tests/test_pyodide_assets.py.)
 
-The runs share one browser context, as a reader going from page to page: the Pyodide files are
-downloaded once and come from the browser's cache afterwards. About 4 minutes on 2 cores, most
-of it the numpy-mlp epoch in both languages.
+The page runs share one browser context. Blocking other hosts means routing every request,
+which turns the context's HTTP cache off, so each page loads Pyodide again from the local server;
+test_the_next_page_takes_python_from_the_browsers_cache shows, in a profile on disk and without
+routing, that a reader's browser downloads it once. About 5 minutes on 2 quiet cores (13 with
+the machine shared), a minute of it the numpy-mlp epoch in both languages.
 
 Site and browser as in tests/test_browser.py (``DLBASICS_BROWSER_SITE`` for a site already built).
 """
@@ -175,6 +177,32 @@ def test_the_runs_asked_only_the_site_itself(shared_context, server):
         pytest.skip("no page was run in this session")
     assert log.requests and all(server.is_local(url) for url in log.requests), log.third_party
     assert any("/assets/pyodide/0.27.7/pyodide.asm.wasm" in url for url in log.requests)
+
+
+def test_the_next_page_takes_python_from_the_browsers_cache(browser, server, tmp_path):
+    """A reader's profile (on disk): the second page's Run downloads almost nothing."""
+    executable, _ = bs.chromium_executable()
+    context = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=executable, args=bs.CHROMIUM_ARGS
+    )
+    log = rs.RequestLog(
+        context, server, block=False
+    )  # recorded, not routed: routing disables caching
+    try:
+        page = context.new_page()
+        downloaded = []
+        for name in ("perceptron", "gradient-descent"):
+            page.goto(server.url(bs.SitePage("en", name).path))
+            page.wait_for_selector(".dlbasics-bar")
+            before = server.bytes_served
+            rs.cell_locator(page, 1).locator(".dlbasics-cell-bar button").first.click()
+            assert rs.wait_until_idle(page, 120) == "ready"
+            downloaded.append(server.bytes_served - before)
+    finally:
+        context.close()
+    assert downloaded[0] > 20e6, downloaded  # Pyodide, NumPy, matplotlib, dlbasics: ~27 MB
+    assert downloaded[1] < 100e3, downloaded  # runtime.json and cells.json
+    assert log.third_party == []
 
 
 # -- 3. the controls -----------------------------------------------------------------------------
