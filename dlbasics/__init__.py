@@ -15,6 +15,8 @@ One concept per module (rows are samples everywhere: ``X`` is ``(n_samples, n_fe
   (``python -m dlbasics``), ``run_cache`` (training results kept on disk for the pages) and
   ``cache_files`` (what every on-disk cache promises: a damaged entry is a miss, writes are
   atomic), ``progress``, and ``bench/`` (the benchmarks: measuring, not teaching).
+- ``exercises/``: the exercises at the end of every topic page, one module per page, checked on
+  the spot in Korean or English (``from dlbasics.exercises import activations as ex``).
 """
 
 __version__ = "0.1.0"

@@ -2,8 +2,8 @@
 
 Every ``import`` is read from the source (ast), the ones inside functions included: a lazy import
 is an edge too, it only runs later. The floors are the layering the package docstring describes:
-ground-floor helpers, then the lessons, then what trains with Keras, then the benchmarks, and the
-command line on top. A module may import its own floor or any below it.
+ground-floor helpers, then the lessons, then what trains with Keras, then the exercises, then the
+benchmarks, and the command line on top. A module may import its own floor or any below it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ PACKAGE = Path(dlbasics.__file__).parent
 
 # Each module's floor; a module not listed here fails the test (add it on purpose).
 FLOORS = {
-    0: {"_validation", "_keras", "_tables", "progress", "lecture", "cache_files", "run_cache"},
+    0: {"_validation", "_keras", "_tables", "_language", "progress", "lecture", "cache_files",
+        "run_cache"},
     1: {
         "activations", "losses", "optimizers", "gradient_check", "linear_regression",
         "perceptron", "mlp", "vanishing", "convolution", "preprocessing", "mnist", "glossary",
@@ -27,8 +28,15 @@ FLOORS = {
         "plots.regression", "schedules",
     },
     2: {"mnist_runs", "mnist_numpy", "keras_models", "cnn"},
-    3: {"bench", "bench._machine", "bench.numpy_vs_keras", "bench.cnn_vs_keras_io"},
-    4: {"cli", "__main__"},
+    # the exercises use the lessons (and cnn.epoch_steps); nothing imports them
+    3: {"exercises", *(f"exercises.{name}" for name in (
+        "_text", "_compare", "_attempt", "_mistakes", "_kinds", "linear_regression",
+        "gradient_descent", "perceptron", "mlp_xor", "backpropagation", "activations",
+        "vanishing_gradients", "mnist_data", "softmax_cross_entropy", "keras_mlp", "numpy_mlp",
+        "cnn",
+    ))},
+    4: {"bench", "bench._machine", "bench.numpy_vs_keras", "bench.cnn_vs_keras_io"},
+    5: {"cli", "__main__"},
 }  # fmt: skip
 FLOOR = {module: floor for floor, modules in FLOORS.items() for module in modules}
 

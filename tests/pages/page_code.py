@@ -5,7 +5,8 @@ build's kernel does, with plots drawn off-screen and closed) and returns that na
 stops after the first three, for pages whose later cells train for minutes; ``replace={"seed=0":
 "seed=1"}`` runs the same code with one setting changed, for a claim about "another seed". The two
 languages' code cells are identical (tests/test_site.py checks it), so the English ones stand for
-both.
+both. The exercises at the end of a page are the reader's code, not the page's: they are left out
+here (tests/test_exercise_pages.py runs them).
 """
 
 from __future__ import annotations
@@ -14,11 +15,18 @@ import jupytext
 
 from .._support import DOCS
 
+EXERCISES = "<!-- dlbasics-exercises: intro -->"  # where scripts/exercise_blocks.py starts them
+
 
 def code_cells(page: str, language: str = "en") -> list[str]:
-    """The sources of a page's code cells, in order."""
-    notebook = jupytext.read(DOCS / language / f"{page}.md")
-    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    """The sources of a page's code cells, in order, up to its exercises section."""
+    sources = []
+    for cell in jupytext.read(DOCS / language / f"{page}.md").cells:
+        if cell.cell_type == "markdown" and EXERCISES in cell.source:
+            break
+        if cell.cell_type == "code":
+            sources.append(cell.source)
+    return sources
 
 
 def run_page(page: str, *, cells: int | None = None, replace: dict | None = None) -> dict:

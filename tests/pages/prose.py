@@ -66,6 +66,20 @@ def sections(page: str, language: str) -> tuple[Section, ...]:
     return tuple(Section(level, title, "\n".join(lines)) for level, title, lines in found)
 
 
+EXERCISE_HEADINGS = {"연습 문제", "Exercises"}
+
+
+def teaching_sections(page: str, language: str) -> tuple[Section, ...]:
+    """The sections before the exercises: the exercises' text is generated from dlbasics.exercises,
+    whose tests hold its numbers to the code (tests/test_exercises.py)."""
+    found = []
+    for section in sections(page, language):
+        if section.level == 2 and section.title in EXERCISE_HEADINGS:
+            break
+        found.append(section)
+    return tuple(found)
+
+
 def summary_section(page: str, language: str) -> Section | None:
     name = {"ko": "정리", "en": "Summary"}[language]
     return next((s for s in sections(page, language) if s.level == 2 and s.title == name), None)

@@ -231,7 +231,7 @@ def prose_numbers(page: str) -> dict[str, list[str]]:
     """numeral -> where it stands (language and section), over both languages."""
     found: dict[str, list[str]] = {}
     for language in prose.LANGUAGES:
-        for section in prose.sections(page, language):
+        for section in prose.teaching_sections(page, language):
             for numeral in prose.numbers(section.text):
                 found.setdefault(numeral, []).append(f"{language}: {section.title}")
     return found
