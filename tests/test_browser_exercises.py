@@ -23,7 +23,7 @@ from dlbasics.exercises._text import MESSAGES
 from . import browser_support as bs
 from . import exercise_support as es
 from ._support import REPO
-from .test_browser import VIEWPORT, browser, site_dir  # noqa: F401 - the same fixtures
+from .test_browser import VIEWPORT  # the browser and site_dir fixtures come from conftest.py
 from .test_exercises import WRONG, expected_message
 
 RUNTIME = REPO / "hooks" / "pyodide.py"
@@ -50,12 +50,12 @@ RUN_TIMEOUT_S = 300  # Python starts in the worker (about 15 s), then the cells 
 
 
 @pytest.fixture(scope="module")
-def server(site_dir):  # noqa: F811 - site_dir is the fixture imported above
+def server(site_dir):
     with rs.RunSiteServer(site_dir) as running:
         yield running
 
 
-def check_cell_number(site_dir, site_page, exercise) -> int:  # noqa: F811
+def check_cell_number(site_dir, site_page, exercise) -> int:
     """The 1-based number of the code cell that calls ``ex.qN.check(...)``."""
     nbformat = pytest.importorskip("nbformat")
     notebook = nbformat.read(
@@ -89,9 +89,9 @@ def test_an_exercise_checked_in_the_browser_answers_in_the_page_language(
     name,
     exercise_id,
     mistake,
-    browser,  # noqa: F811
+    browser,
     server,
-    site_dir,  # noqa: F811
+    site_dir,
 ):
     exercise = es.by_id()[exercise_id]
     site_page = bs.SitePage(language, name)
