@@ -207,11 +207,24 @@ def verify_wheels(directory: Path, lock: dict, names=PACKAGES) -> list[Path]:
 # The other files the worker loads
 
 
+def _version_attribute(init: Path) -> str:
+    """``__version__`` of a package's ``__init__.py``, read as setuptools' ``attr:`` reads it."""
+    import ast
+
+    for node in ast.parse(init.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            getattr(target, "id", None) == "__version__" for target in node.targets
+        ):
+            return ast.literal_eval(node.value)
+    raise PluginError(f"{init} sets no __version__ (pyproject.toml reads the version from it)")
+
+
 def build_dlbasics_wheel(project: Path, out_dir: Path) -> Path:
     """A pure-Python wheel of ``dlbasics/`` (every .py file), byte for byte the same for the same
     sources: fixed timestamps and order. Pyodide installs it as it is (no dependency resolution)."""
     meta = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    name, version = meta["name"], meta["version"]
+    name = meta["name"]
+    version = meta.get("version") or _version_attribute(project / name / "__init__.py")
     sources = sorted(
         path
         for path in (project / name).rglob("*.py")

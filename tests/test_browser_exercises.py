@@ -23,7 +23,7 @@ from dlbasics.exercises._text import MESSAGES
 from . import browser_support as bs
 from . import exercise_support as es
 from ._support import REPO
-from .test_browser import VIEWPORT  # site_dir and browser: tests/conftest.py's fixtures
+from .test_browser import VIEWPORT  # the browser and site_dir fixtures come from conftest.py
 from .test_exercises import WRONG, expected_message
 
 RUNTIME = REPO / "hooks" / "pyodide.py"
