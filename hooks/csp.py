@@ -14,8 +14,10 @@ silently, so they fail the build instead.
 
 What the directives allow, and why (read from the sources of what the pages run):
 
-- ``script-src 'self'`` and the hashes; ``'wasm-unsafe-eval'`` lets the in-browser Python runtime
-  (Pyodide) compile WebAssembly. No ``'unsafe-eval'``: nothing needs ``eval``.
+- ``script-src 'self'`` and the hashes; ``'wasm-unsafe-eval'`` lets a page compile WebAssembly,
+  for the in-browser Python runtime (Pyodide compiles in its worker today, which this policy does
+  not reach; with it, moving Pyodide into the page breaks nothing). No ``'unsafe-eval'``: nothing
+  needs ``eval``.
 - ``style-src 'self' 'unsafe-inline'``: MathJax 3 writes the styles of the math it typesets into a
   ``<style>`` element at run time (different on every page, so no hash can be known when the site
   is built), its menu sets ``style`` attributes, and nbconvert's HTML has ``style=""`` attributes.

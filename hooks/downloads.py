@@ -134,7 +134,7 @@ def downloadable_notebook(executed: Path, download: PageDownload):
     version = package_version()
     requirement = f"{PACKAGE}{'[keras]' if needs.keras or needs.mnist else ''}=={version}"
     notebook.cells[:0] = [  # fixed ids (nbformat draws random ones): the same page, the same file
-        nbformat.v4.new_code_cell(setup_cell(version, needs), id="dlbasics-setup"),
+        nbformat.v4.new_code_cell(setup_cell(version, needs), id="dlbasics-setup"),  # tests know it
         nbformat.v4.new_markdown_cell(
             origin_text(notebook_title(notebook), download), id="dlbasics-origin"
         ),
