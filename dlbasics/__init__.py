@@ -12,8 +12,9 @@ One concept per module (rows are samples everywhere: ``X`` is ``(n_samples, n_fe
   ``schedules`` (warm-up, then linear decay). TensorFlow is imported only when one of their
   functions runs, through ``_keras``, so ``import dlbasics`` stays NumPy-only and fast.
 - Around them: ``plots`` (figures labelled in Korean or English), ``glossary``, ``cli``
-  (``python -m dlbasics``), ``run_cache`` (training results kept on disk for the pages),
-  ``progress``, and ``bench/`` (the benchmarks: measuring, not teaching).
+  (``python -m dlbasics``), ``run_cache`` (training results kept on disk for the pages) and
+  ``cache_files`` (what every on-disk cache promises: a damaged entry is a miss, writes are
+  atomic), ``progress``, and ``bench/`` (the benchmarks: measuring, not teaching).
 - ``exercises/``: the exercises at the end of every topic page, one module per page, checked on
   the spot in Korean or English (``from dlbasics.exercises import activations as ex``).
 """

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -187,6 +188,19 @@ def cmd_gates(args) -> int:
 
 
 # ------------------------------------------------------------------------------------ bench
+def _writable(path: Path) -> Path:
+    """``--json PATH``, checked before a benchmark of minutes: after it, the results would be lost."""
+    if path.is_dir():
+        raise CommandError(f"--json {path} is a folder; name a file in it", status=2)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(f"--json {path}: cannot create its folder ({error})", status=2) from None
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise CommandError(f"--json {path}: not writable", status=2)
+    return path
+
+
 def _write_results(results: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     results["measured_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -197,6 +211,7 @@ def _write_results(results: dict, path: Path) -> None:
 def cmd_bench(args) -> int:
     from .bench import numpy_vs_keras
 
+    _writable(args.json)
     train, validation, _ = prepare_data(load_mnist(args.data_dir), lecture.VALIDATION)
     results = numpy_vs_keras.run(
         train,
@@ -215,6 +230,7 @@ def cmd_bench_cnn(args) -> int:
     """0 when ours reached the target within the claimed ratio, else 1."""
     from .bench import cnn_vs_keras_io
 
+    _writable(args.json)
     epochs = {} if args.epochs is None else {"epochs": args.epochs}  # else the CNN's own
     results = cnn_vs_keras_io.run_benchmark(
         load_mnist(args.data_dir),

@@ -133,9 +133,11 @@ def downloadable_notebook(executed: Path, download: PageDownload):
     needs = PackageImports.of(PACKAGE_DIR).needs(code)
     version = package_version()
     requirement = f"{PACKAGE}{'[keras]' if needs.keras or needs.mnist else ''}=={version}"
-    notebook.cells[:0] = [
-        nbformat.v4.new_code_cell(setup_cell(version, needs)),
-        nbformat.v4.new_markdown_cell(origin_text(notebook_title(notebook), download)),
+    notebook.cells[:0] = [  # fixed ids (nbformat draws random ones): the same page, the same file
+        nbformat.v4.new_code_cell(setup_cell(version, needs), id="dlbasics-setup"),  # tests know it
+        nbformat.v4.new_markdown_cell(
+            origin_text(notebook_title(notebook), download), id="dlbasics-origin"
+        ),
     ]
     notebook.metadata["dlbasics"] = {
         "page": download.page_url or f"/{download.page_path}",

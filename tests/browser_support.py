@@ -196,6 +196,8 @@ class PageReport:
     download_href: str | None = None  # the download-notebook link, resolved
     # the links to other sites a reader may follow: "colab", "binder", "source" -> their hrefs
     outside_links: dict[str, list[str]] = field(default_factory=dict)
+    policy: str | None = None  # its Content-Security-Policy (hooks/csp.py), None when it has none
+    policy_violations: list[str] = field(default_factory=list)  # what the policy refused
 
     def problems(self, expected_lang: str) -> list[str]:
         """Everything wrong with the page, one line each; empty for a good page."""
@@ -218,6 +220,9 @@ class PageReport:
         found += [f"cut off, not scrollable: {entry}" for entry in self.cut_off]
         found += [f"image not loaded: {src}" for src in self.broken_images]
         found += [f"broken link: {entry}" for entry in self.broken_links]
+        if not self.policy:
+            found.append("no Content-Security-Policy <meta> tag")
+        found += [f"refused by the Content-Security-Policy: {v}" for v in self.policy_violations]
         return found
 
     def summary(self) -> dict:
@@ -312,6 +317,23 @@ CUT_OFF_JS = """() => {
   return found;
 }"""
 
+# Before any script of the page: remember every securitypolicyviolation event (the browser also
+# logs a console error, which does not say which directive refused what).
+RECORD_POLICY_VIOLATIONS_JS = """
+if (!window.__dlbasicsPolicyViolations) {
+  window.__dlbasicsPolicyViolations = [];
+  document.addEventListener("securitypolicyviolation", (event) => {
+    window.__dlbasicsPolicyViolations.push(
+      `${event.effectiveDirective} refused ${event.blockedURI || "(inline)"}`
+      + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+  });
+}
+"""
+POLICY_JS = """() => {
+  const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+  return [meta ? meta.content : null, window.__dlbasicsPolicyViolations || []];
+}"""
+
 SITE_URLS_JS = """() => {
   const urls = [];
   for (const element of document.querySelectorAll("a[href], link[href], area[href]")) {
@@ -392,6 +414,7 @@ def check_page(
             report.third_party.append(websocket.url)
 
     page = context.new_page()
+    page.add_init_script(RECORD_POLICY_VIOLATIONS_JS)
     # The context sees requests of the page and of its workers (search runs in a web worker).
     context.route("**/*", route)
     context.on("request", on_request)
@@ -428,6 +451,7 @@ def check_page(
             page.set_viewport_size({"width": width, "height": height})
             page.evaluate("() => new Promise((resolve) => requestAnimationFrame(resolve))")
             report.cut_off += [f"{width}px wide: {text}" for text in page.evaluate(CUT_OFF_JS)]
+        report.policy, report.policy_violations = page.evaluate(POLICY_JS)
     finally:
         page.close()
         context.unroute("**/*", route)

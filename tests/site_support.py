@@ -36,16 +36,19 @@ jupyter:
 """
 
 
-def mkdocs_build(config_file: Path, site_dir: Path, env: dict | None = None, timeout=BUILD_TIMEOUT):
-    """Run ``mkdocs build --strict`` on ``config_file`` into ``site_dir``; return the process."""
+def mkdocs_command(config_file: Path, site_dir: Path, env: dict | None = None) -> dict:
+    """The arguments of the ``mkdocs build --strict`` process (for subprocess.run or Popen)."""
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     environment.update(env or {})
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
     command += ["--config-file", str(config_file), "--site-dir", str(site_dir)]
+    return {"args": command, "cwd": Path(config_file).parent, "env": environment}
+
+
+def mkdocs_build(config_file: Path, site_dir: Path, env: dict | None = None, timeout=BUILD_TIMEOUT):
+    """Run ``mkdocs build --strict`` on ``config_file`` into ``site_dir``; return the process."""
     return subprocess.run(
-        command,
-        cwd=Path(config_file).parent,
-        env=environment,
+        **mkdocs_command(config_file, site_dir, env),
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -9,6 +9,9 @@ notebook of that page, and its Colab, Binder and source links pointing at the co
 repository. A few pages of the site built without a repository must have none of those links and
 make no third-party request either. Then: the language switcher, search in both languages, and
 screenshots under artifacts/screenshots/ for people to look at.
+Everything runs under the pages' Content-Security-Policy (hooks/csp.py): what it refuses is a
+problem; the last tests show it refusing a fetch to another host, and every other kind of
+third-party load or injected code.
 A per-page table of requests is printed at the end of the run and written to
 artifacts/browser-report.json.
 
@@ -26,8 +29,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from . import browser_support as bs
+from . import csp_support as csp
 from ._support import require
 from .site_support import real_site_settings
+from .test_site import load_hook
 
 pytestmark = pytest.mark.browser
 
@@ -75,8 +80,10 @@ def expected_outside_links(site_page: bs.SitePage, repository: str) -> dict[str,
 
 @pytest.fixture
 def browser_context(browser):
-    """A fresh browser context (no cookies, no storage) per test."""
+    """A fresh browser context (no cookies, no storage) per test; every page in it records what
+    the Content-Security-Policy refuses (``bs.POLICY_JS`` reads it)."""
     created = browser.new_context(viewport=VIEWPORT)
+    created.add_init_script(bs.RECORD_POLICY_VIOLATIONS_JS)
     yield created
     created.close()
 
@@ -210,6 +217,7 @@ def test_language_switcher_goes_to_the_translation_and_back(server, browser_cont
             page.click(f'.md-select__link[hreflang="{language}"]')
         assert urlsplit(page.url).path == expected, f"selector {language!r} led to {page.url}"
         assert page.evaluate("document.documentElement.lang") == language
+        assert page.evaluate(bs.POLICY_JS)[1] == []  # nothing refused by the policy
     assert blocked == []
 
 
@@ -237,6 +245,7 @@ def test_search_finds_the_page(language, server, browser_context):
         shown = page.locator(".md-search-result__link").evaluate_all("a => a.map(x => x.href)")
         meta = page.locator(".md-search-result__meta").all_inner_texts()
         pytest.fail(f"searching {SEARCH_TERMS[language]!r} did not list {start}: {meta} {shown}")
+    assert page.evaluate(bs.POLICY_JS)[1] == []  # nothing refused by the policy
     assert blocked == []
 
 
@@ -271,6 +280,10 @@ def test_checks_catch_a_broken_page(site_dir, browser, tmp_path):
     html = bs.overlay_site(site_dir, tmp_path / "site", page_path)
     text = html.read_text(encoding="utf-8")
     assert '<html lang="ko"' in text
+    # Without its Content-Security-Policy, so that the faults below reach the network and run:
+    # these checks are the net under the policy (the last tests of this file show the policy).
+    text, removed = re.subn(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    assert removed == 1
     faults = (
         '<script src="https://cdn.jsdelivr.net/npm/foo.js"></script>'
         '<img src="missing.png" alt="missing">'
@@ -311,6 +324,7 @@ def test_checks_catch_a_broken_page(site_dir, browser, tmp_path):
     assert report.console_errors, "the failed loads and the 404 were not seen as console errors"
     injected = [entry for entry in report.cut_off if "equation a + b + c" in entry]
     assert [entry.split(": ")[0] for entry in injected] == ["1280px wide", "390px wide"]
+    assert "no Content-Security-Policy <meta> tag" in problems
     assert report.status == 200  # the page itself is there: the faults are what was reported
 
 
@@ -342,3 +356,89 @@ def test_checks_catch_math_left_untypeset(site_dir, browser, tmp_path):
     assert report.has_math_source and not report.mathjax_ready and report.math_elements == 0
     assert "MathJax did not finish typesetting" in problems
     assert report.raw_math, "the TeX source left on the page was not found in its text"
+
+
+# -- the Content-Security-Policy (hooks/csp.py) refuses what a page must not do -------------------
+# Every page above ran under its policy (a refusal is a problem of the page), and so did the
+# switcher and the search. Here a page is made to try what it must not: the policy refuses each
+# attempt before it leaves (a securitypolicyviolation event naming the directive). The same fetch
+# from a copy of the page without the policy reaches the network layer, where the route stops it:
+# it is the policy that refuses.
+
+
+def open_page(context, server, path):
+    """A page with the policy recorder (the context's), every request recorded, none let out."""
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    blocked = block_other_hosts(context, server)
+    page = context.new_page()
+    page.goto(server.url(path), wait_until="load")
+    return page, requests, blocked
+
+
+def test_a_fetch_to_another_host_is_refused_by_the_policy(server, browser_context):
+    page, requests, blocked = open_page(browser_context, server, csp.PAGE)
+    assert page.evaluate(bs.POLICY_JS)[0].startswith("default-src 'self'")
+    result = page.evaluate(csp.FETCH_ELSEWHERE_JS)
+    assert result["violation"] == {
+        "directive": "connect-src",
+        "blocked": "https://collector.example.com/track?page=1",
+        "disposition": "enforce",
+    }
+    assert result["error"] == "TypeError"  # fetch rejects: the request was never made
+    assert not [url for url in requests if "example.com" in url] and blocked == []
+
+
+def test_without_the_policy_the_same_fetch_leaves_the_page(site_dir, browser, tmp_path):
+    """The control: no policy, no refusal; the request reaches the network layer."""
+    with bs.SiteServer(csp.site_copy(site_dir, tmp_path / "site", policy=False)) as unprotected:
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            page, _, blocked = open_page(context, unprotected, csp.PAGE)
+            result = page.evaluate(csp.FETCH_ELSEWHERE_JS)
+            probe = page.evaluate(csp.RUN_PROBE_JS, csp.PROBE)
+        finally:
+            context.close()
+    assert result["violation"] is None
+    assert "https://collector.example.com/track?page=1" in blocked  # stopped by the test only
+    assert probe["injected"] and probe["evaluated"] == "ran" and probe["seen"] == []
+
+
+def test_the_policy_refuses_every_kind_of_third_party_load_and_injected_code(
+    site_dir, browser, tmp_path
+):
+    messages: list[str] = []
+    failed: dict[str, str] = {}
+    with bs.SiteServer(csp.site_copy(site_dir, tmp_path / "site", policy=True)) as protected:
+        context = browser.new_context(viewport=VIEWPORT)
+        context.on("console", lambda message: messages.append(message.text))
+        context.on("requestfailed", lambda request: failed.update({request.url: request.failure}))
+        try:
+            page, requests, blocked = open_page(context, protected, csp.PAGE)
+            result = page.evaluate(csp.RUN_PROBE_JS, csp.PROBE)
+        finally:
+            context.close()
+
+    refused = {(directive, blocked_uri.split("?")[0]) for directive, blocked_uri in result["seen"]}
+    assert {
+        ("script-src-elem", "https://cdn.example.com/analytics.js"),
+        ("style-src-elem", "https://fonts.example.com/css"),
+        ("font-src", "https://fonts.example.com/x.woff2"),
+        ("img-src", "https://images.example.com/pixel.png"),
+        ("script-src-elem", "inline"),
+        ("script-src", "eval"),
+        ("connect-src", "wss://socket.example.com/"),
+        ("connect-src", "https://beacon.example.com/b"),
+    } <= refused, refused
+    assert not result["injected"] and result["evaluated"] == "EvalError", result
+    assert result["wasm"] == "compiled"
+    # Playwright reports the elements' loads as requests that failed with "csp": refused in the
+    # page, they never reached the network, where the test's route would have seen them.
+    elsewhere = [url for url in requests if "example.com" in url]
+    assert elsewhere and {url: failed.get(url) for url in elsewhere} == dict.fromkeys(
+        elsewhere, "csp"
+    )
+    assert blocked == []
+    # Chromium names the hash that would have allowed the injected script: the hook's formula.
+    hashes = [m for text in messages for m in re.findall(r"'sha256-[^']+'", text)]
+    assert load_hook("csp").script_hash("window.__injected = 1;") in hashes, messages

@@ -3,6 +3,7 @@ lecture's runs end to end on the real MNIST (``slow``)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -369,3 +370,93 @@ def test_numpy_run_matches_keras(mnist_dir):
     assert 0.925 <= table_value(result.stdout, "val_accuracy") <= 0.950
     assert 0.88 <= table_value(result.stdout, "accuracy") <= 0.915
     assert "Epoch 1/1" in result.stderr  # the progress bar's final line
+
+
+# --------------------------------------------------------------- every error path, walked
+def option_actions():
+    """(command, the option's argparse action) for every option of every command that takes a
+    value: read from the parser itself, so a new option is walked too."""
+    parser = cli.build_parser()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for command, subparser in commands.choices.items():
+        for action in subparser._actions:
+            if action.option_strings and action.nargs != 0:
+                yield command, action
+
+
+def bad_values(action, tmp_path) -> list[str]:
+    """Values the command line must refuse for this option: unparsable, or against the rule."""
+    if action.choices:
+        return ["bogus", ""]
+    if action.type is int:
+        return ["x", "1.5", "", "-1"] + ([] if action.dest == "seed" else ["0"])
+    if action.type is float:
+        return ["x", "", "nan", "inf", "-1", "0"]
+    if action.dest == "json":
+        (tmp_path / "a-file").write_text("")
+        return [str(tmp_path), str(tmp_path / "a-file" / "results.json")]
+    if action.dest == "data_dir":
+        (tmp_path / "not-mnist").write_text("hello")
+        return [str(tmp_path / "absent"), str(tmp_path / "not-mnist"), str(tmp_path)]
+    raise AssertionError(f"no bad values known for {action.option_strings}: add them here")
+
+
+# mnist's values are checked by different code for each model and implementation
+VARIANTS = {"mnist": [[], ["--impl", "numpy"], ["--model", "cnn"]]}
+
+
+def error_paths(tmp_path):
+    """(argv, what its one line must name): every option with every bad value, and more."""
+    for command, action in option_actions():
+        option = action.option_strings[0]
+        for variant in VARIANTS.get(command, [[]]):
+            yield [command, *variant, option], f"argument {option}: expected one argument"
+            for value in bad_values(action, tmp_path):
+                # argparse's "argument --x-y", the library's "x_y must be", or the path
+                names = (value,) if action.type not in (int, float) and value else ()
+                yield [command, *variant, f"{option}={value}"], names or (option, action.dest)
+    for command in ("mnist", "xor", "gates", "bench", "bench-cnn"):
+        yield [command, "--no-such-option"], "unrecognized arguments: --no-such-option"
+        yield [command, "extra-argument"], "unrecognized arguments: extra-argument"
+    yield ["--no-such-option"], "the following arguments are required: command"
+    yield ["no-such-command"], "invalid choice: 'no-such-command'"
+    yield [], "the following arguments are required: command"
+
+
+def test_every_error_path_of_every_command_is_one_line(capsys, tiny_data, tmp_path, monkeypatch):
+    """Every option of every command, with every kind of bad value: exit 2, one line on stderr
+    that names what is wrong, no usage block, no traceback; and the heavy work never starts."""
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a bad value reached the training: it must be refused before")
+
+    for target in (  # what each command calls once its values are checked
+        "dlbasics.keras_models.cached_run", "dlbasics.mnist_numpy.cached_run",
+        "dlbasics.cnn.cached_run", "dlbasics.bench.numpy_vs_keras._run_with_threads",
+        "dlbasics.bench.cnn_vs_keras_io.split_data",
+    ):  # fmt: skip
+        monkeypatch.setattr(target, must_not_run)
+    # The small stand-in data unless --data-dir names a folder: then the real loader reads it.
+    synthetic = cli.find_mnist()
+    monkeypatch.setattr(
+        cli, "find_mnist", lambda d=None: synthetic if d is None else mnist.find_mnist(d)
+    )
+    monkeypatch.setattr(
+        cli,
+        "load_mnist",
+        lambda d=None: tiny_data if d in (None, synthetic) else mnist.load_mnist(d),
+    )
+    walked = 0
+    for argv, fragment in error_paths(tmp_path):
+        try:
+            status = cli.main(argv)
+        except SystemExit as exit_info:  # argparse refused the command line
+            status = exit_info.code
+        _, err = capsys.readouterr()
+        assert status == 2, (argv, status, err)
+        assert_one_line_error(err)
+        names = (fragment,) if isinstance(fragment, str) else fragment
+        assert any(name in err for name in names), (argv, names, err)
+        assert "usage:" not in err and "synthetic" not in err, (argv, err)
+        walked += 1
+    assert walked > 150
