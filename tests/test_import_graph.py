@@ -24,10 +24,17 @@ FLOORS = {
         "activations", "losses", "optimizers", "gradient_check", "linear_regression",
         "perceptron", "mlp", "vanishing", "convolution", "preprocessing", "mnist", "glossary",
         "plots", "plots._core", "plots.classifiers", "plots.gradients", "plots.images",
-        "plots.regression", "schedules",
+        "plots.regression", "schedules", "regularization", "conv_layers", "batchnorm",
+        "plots.training",
     },
-    2: {"mnist_runs", "mnist_numpy", "keras_models", "cnn"},
-    3: {"bench", "bench._machine", "bench.numpy_vs_keras", "bench.cnn_vs_keras_io"},
+    2: {
+        "mnist_runs", "mnist_numpy", "keras_models", "cnn", "numpy_cnn", "overfitting",
+        "shifted_digits",
+    },
+    3: {
+        "bench", "bench._machine", "bench.numpy_vs_keras", "bench.cnn_vs_keras_io",
+        "bench.numpy_cnn_vs_keras",
+    },
     4: {"cli", "__main__"},
 }  # fmt: skip
 FLOOR = {module: floor for floor, modules in FLOORS.items() for module in modules}
