@@ -1,19 +1,22 @@
 """Overfitting on purpose, then each remedy: the regularization page's experiment.
 
 An over-sized MLP (784 -> 256 ReLU -> 256 ReLU -> 10 softmax, 269,322 parameters) trains on only
-the first 1,000 training images for 60 epochs, with Adam (Keras' defaults) and batches of 32. It
-can memorise them, and does. It is validated after every epoch on the last 10,000 training
+the first 1,000 training images for 40 epochs, with SGD (learning rate 0.02, momentum 0.9) and
+batches of 32. It can memorise them, and does. It is validated after every epoch on the last 10,000 training
 images (the ``"holdout"`` split of :func:`dlbasics.mnist_runs.prepare_data`), and the test set is
 evaluated once per variant, at the end, after every choice was made:
 
 - ``"baseline"``: no remedy;
 - ``"l2"``: L2 weight decay, ``l2 = 1e-3`` (Keras' convention: ``1e-3 * sum(W**2)`` in the loss);
-- ``"dropout"``: half of each hidden layer's outputs dropped in training;
+- ``"dropout"``: 30 % of each hidden layer's outputs dropped in training;
 - ``"early_stopping"``: the baseline, stopped once the validation loss has not improved for 5
   epochs, with the best epoch's weights put back.
 
 All four start from the same weights (seed) and see the batches in the same order, so the curves
-differ only by the remedy. The remedies come from :mod:`dlbasics.regularization`.
+differ only by the remedy. The remedies come from :mod:`dlbasics.regularization`. SGD rather than
+Adam: Adam divides every gradient, the L2 term included, by that weight's running RMS, so its L2
+is no longer a plain decay of the weights. The settings were chosen by looking at the validation
+curves, never at a test result.
 """
 
 from __future__ import annotations
@@ -25,16 +28,18 @@ import numpy as np
 from ._validation import check_int, check_seed
 from .mlp import MLP
 from .mnist_runs import StoredResult, cached_run, prepare_data
-from .optimizers import Adam
+from .optimizers import SGD
 from .regularization import EarlyStopping, l2_penalty
 
 LAYER_SIZES = (784, 256, 256, 10)
 ACTIVATIONS = ("relu", "relu", "softmax")
 N_TRAIN = 1_000
-EPOCHS = 60
+EPOCHS = 40
 BATCH_SIZE = 32
 L2 = 1e-3
-DROPOUT = 0.5
+DROPOUT = 0.3
+LEARNING_RATE = 0.02
+MOMENTUM = 0.9
 PATIENCE = 5
 VARIANTS = {
     "baseline": {},
@@ -74,7 +79,7 @@ def _train(data, *, n_train, epochs, seed) -> OverfittingResult:
     for name, remedy in VARIANTS.items():
         model = MLP(LAYER_SIZES, ACTIVATIONS, init="he_normal", seed=seed, **remedy)
         fitted = model.fit(
-            X, Y, optimizer=Adam(), batch_size=BATCH_SIZE, n_epochs=epochs,
+            X, Y, optimizer=SGD(LEARNING_RATE, momentum=MOMENTUM), batch_size=BATCH_SIZE, n_epochs=epochs,
             validation_data=validation, seed=seed, verbose=False,
             early_stopping=stopper if name == "early_stopping" else None,
         )  # fmt: skip

@@ -10,11 +10,12 @@ from ._core import _axes, _style, text
 from .images import _draw_map
 
 
-def _variant_label(label: str) -> str:
-    """The regularization page's variants by name in the plot's language; other labels as given."""
-    key = f"variant_{label}"
+def _label(label) -> str:
+    """A curve's label: names with a string ``label_<name>`` (``"baseline"``, ``"l2"``,
+    ``"dropout"``, ``"early_stopping"``, ``"full_batch"``, ``"mini_batch"``) in the
+    plot's language, any other label as it is given."""
     try:
-        return text(key)
+        return text(f"label_{label}")
     except KeyError:
         return str(label)
 
@@ -63,24 +64,37 @@ def plot_optimizer_paths(W_values, b_values, costs, paths, *, minimum=None) -> N
 
 
 def plot_cost_gaps(gaps, *, ax=None) -> None:
-    """``cost - minimum`` at every step, one line per ``{label: gaps}``, on a log scale."""
+    """``cost - minimum`` at every step, one line per ``{label: gaps}``, on a log scale (labels
+    as :func:`_label` writes them)."""
     with _style():
         ax = _axes(ax)
         for label, values in gaps.items():
             values = as_float_array(f"gaps[{label!r}]", values, ndim=1, shape_hint="(n_steps + 1,)")
-            ax.plot(np.arange(values.size), np.maximum(values, 1e-12), linewidth=1.8, label=label)
+            ax.plot(
+                np.arange(values.size),
+                np.maximum(values, 1e-12),
+                linewidth=1.8,
+                label=_label(label),
+            )
         ax.set_yscale("log")
         ax.set(xlabel=text("step"), ylabel=text("cost_gap"), title=text("cost_gap_title"))
         ax.legend()
 
 
 def plot_batch_losses(losses, *, ax=None) -> None:
-    """The loss of every training batch, in order, one line per ``{label: losses}``."""
+    """The loss of every training batch, in order, one line per ``{label: losses}`` (labels as
+    :func:`_label` writes them)."""
     with _style():
         ax = _axes(ax)
         for label, values in losses.items():
             values = as_float_array(f"losses[{label!r}]", values, ndim=1, shape_hint="(n_batches,)")
-            ax.plot(np.arange(1, values.size + 1), values, linewidth=1.0, alpha=0.85, label=label)
+            ax.plot(
+                np.arange(1, values.size + 1),
+                values,
+                linewidth=1.0,
+                alpha=0.85,
+                label=_label(label),
+            )
         ax.set_yscale("log")
         ax.set(xlabel=text("batch"), ylabel=text("batch_loss"), title=text("batch_loss_title"))
         ax.legend()
@@ -99,7 +113,7 @@ def plot_training_curves(histories, *, stopped_epoch=None) -> None:
         _, axes = plt.subplots(1, 2, figsize=(11.5, 4.4), layout="constrained")
         for index, (label, history) in enumerate(histories.items()):
             color = f"C{index}"
-            name = _variant_label(label)
+            name = _label(label)
             for ax, metric in zip(axes, ("loss", "accuracy"), strict=True):
                 train = as_float_array(f"{label}.{metric}", history[metric], ndim=1)
                 val = as_float_array(f"{label}.val_{metric}", history[f"val_{metric}"], ndim=1)
@@ -129,7 +143,9 @@ def plot_training_curves(histories, *, stopped_epoch=None) -> None:
                     linewidth=1.2,
                     label=text("stopped_here"),
                 )
-        axes[0].set_yscale("log")
+        # A linear scale, cut above the validation losses: the gap between the curves is the story
+        top = max(max(history["val_loss"]) for history in histories.values())
+        axes[0].set_ylim(0.0, 1.5 * top)
         axes[0].set(xlabel=text("epoch"), ylabel=text("loss_axis"), title=text("curves_loss_title"))
         axes[1].set(
             xlabel=text("epoch"), ylabel=text("accuracy_axis"), title=text("curves_accuracy_title")
