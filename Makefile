@@ -63,9 +63,10 @@ format: $(STAMP)
 test: lint node_modules/.installed
 	$(BIN)/python -m pytest
 
-# No real MNIST training, no site build, no browser: what an edit needs checked in seconds.
+# No real MNIST training, no site build, no browser, no distribution build: what an edit needs
+# checked in seconds.
 test-fast: lint
-	$(BIN)/python -m pytest -q -m "not slow and not site and not browser"
+	$(BIN)/python -m pytest -q -m "not slow and not site and not browser and not dist"
 
 bench: $(STAMP)
 	$(BIN)/python -m dlbasics bench

@@ -17,6 +17,8 @@ One concept per module (rows are samples everywhere: ``X`` is ``(n_samples, n_fe
 - Around them: ``plots`` (figures labelled in Korean or English), ``glossary``, ``cli``
   (``python -m dlbasics``), ``run_cache`` (training results kept on disk for the pages),
   ``progress``, and ``bench/`` (the benchmarks: measuring, not teaching).
+- ``exercises/``: the exercises at the end of every topic page, one module per page, checked on
+  the spot in Korean or English (``from dlbasics.exercises import activations as ex``).
 """
 
 __version__ = "0.1.0"

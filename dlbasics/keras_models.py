@@ -15,11 +15,18 @@ from . import lecture
 from ._keras import history_floats, import_keras, keras_verbosity, set_global_seed
 from ._keras import model_summary as model_summary  # re-exported: the pages print summaries
 from ._tables import format_table
-from ._validation import check_seed
-from .mnist_runs import RunResult, cached_run, check_run_settings, comparison_rows, prepare_data
+from ._validation import check_choice, check_seed
+from .mnist_runs import (
+    VALIDATIONS,
+    RunResult,
+    cached_run,
+    check_run_settings,
+    comparison_rows,
+    prepare_data,
+)
 
 __all__ = [
-    "build_lecture_model", "import_keras", "lecture_comparison_rows", "lecture_table",
+    "build_lecture_model", "fit_result", "import_keras", "lecture_comparison_rows", "lecture_table",
     "model_summary", "train_lecture_model",
 ]  # fmt: skip
 
@@ -59,16 +66,33 @@ def _train(data, *, epochs, batch_size, seed, validation, verbose) -> RunResult:
         verbose=verbose,
     )
     fit_seconds = time.perf_counter() - start
-    test = model.evaluate(X_test, Y_test, batch_size=batch_size, verbose=0, return_dict=True)
+    score = model.evaluate(X_test, Y_test, batch_size=batch_size, verbose=0)
+    return fit_result(model, fitted, score, fit_seconds, validation=validation, seed=seed)
+
+
+def fit_result(model, history, score, fit_seconds: float, *, validation="test", seed=0):
+    """A :class:`RunResult` from what ``model.fit`` and ``model.evaluate`` returned.
+
+    ``history`` is ``fit``'s ``History``, ``score`` is ``evaluate``'s ``[loss, accuracy]`` and
+    ``fit_seconds`` the wall time of the ``fit`` call: the Keras page trains on the page and puts
+    its own run into :func:`lecture_table` with this.
+    """
+    try:
+        loss, accuracy = (float(value) for value in score)
+    except (TypeError, ValueError):
+        raise ValueError(f"score must be evaluate()'s [loss, accuracy], got {score!r}") from None
+    if not isinstance(getattr(history, "history", None), dict):
+        raise TypeError(f"history must be the History fit() returns, got {type(history).__name__}")
+    history = history_floats(history.history)
     return RunResult(
         impl="keras",
         model="mlp",
-        history=history_floats(fitted.history),
-        test_loss=float(test["loss"]),
-        test_accuracy=float(test["accuracy"]),
-        fit_seconds=fit_seconds,
-        epochs=epochs,
-        validation=validation,
+        history=history,
+        test_loss=loss,
+        test_accuracy=accuracy,
+        fit_seconds=float(fit_seconds),
+        epochs=len(history.get("loss", [])),
+        validation=check_choice("validation", validation, VALIDATIONS),
         seed=seed,
         layer_params=[int(layer.count_params()) for layer in model.layers],
     )

@@ -32,8 +32,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ._keras import import_keras
-
 ENV_VAR = "DLBASICS_MNIST_DIR"
 
 # name: (shape, SHA-256 of the decompressed original IDX file). Same order as load_mnist returns.
@@ -237,6 +235,8 @@ def _load_path(path: Path, verify: bool):
 
 def _download_with_keras():
     """Keras' own download (and cache in ~/.keras/datasets); needs the internet."""
+    from ._keras import import_keras  # here, not above: reading local files needs no Keras
+
     return import_keras().datasets.mnist.load_data()
 
 

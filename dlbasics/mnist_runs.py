@@ -157,7 +157,8 @@ def comparison_rows(
 
     ``runs`` maps a column label to a result with ``history``, ``test_loss``, ``test_accuracy``,
     ``fit_seconds`` (a :class:`RunResult` or any object with those attributes). ``reference``
-    maps metric names (``loss``, ``accuracy``, ``val_loss``, ...) to numbers to show beside them.
+    maps metric names (``loss``, ``accuracy``, ``val_loss``, ..., ``test_accuracy``,
+    ``fit_seconds``) to numbers to show beside them.
     """
     reference = reference or {}
     labels = ([reference_label] if reference else []) + list(runs)
@@ -178,7 +179,12 @@ def comparison_rows(
             _number(reference.get(metric)),
             [_number(getattr(run, metric)) for run in runs.values()],
         )
-    row("fit seconds", "-", [f"{run.fit_seconds:.1f}" for run in runs.values()])
+    reported_seconds = reference.get("fit_seconds")  # as precise as it was reported ("4s": 4)
+    row(
+        "fit seconds",
+        "-" if reported_seconds is None else f"{reported_seconds:g}",
+        [f"{run.fit_seconds:.1f}" for run in runs.values()],
+    )
     row(
         "validated on",
         str(reference.get("validation", "-")),

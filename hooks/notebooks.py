@@ -13,8 +13,10 @@ what it renders is the *executed* notebook.
 2. ``on_pre_page``: mkdocs-jupyter's renderer reads ``page.file.abs_src_path``; during the render it
    points at the executed ``.ipynb``. The page keeps mkdocs-static-i18n's ``File``, so its URL and
    destination do not change.
-3. ``on_post_page``: the executed notebook is written next to the page as ``<name>.ipynb``; the
-   download button in overrides/main.html links to it.
+3. ``on_post_page``: the executed notebook is written next to the page as ``<name>.ipynb``, made
+   to run on its own by hooks/downloads.py (a setup cell, absolute links, the page it came from);
+   the download button in overrides/main.html links to it, and the Colab and Binder links
+   (overrides/partials/launch.html) to its copy on the ``notebooks`` branch.
 
 The cache, ``.cache/dlbasics-notebooks/<key>.ipynb`` beside mkdocs.yml (``DLBASICS_DOCS_CACHE_DIR``
 overrides it): the key is the SHA-256 of the page source, its language, ``CACHE_VERSION`` and every
@@ -43,6 +45,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import downloads  # hooks/downloads.py: MkDocs puts a hook's folder on sys.path while loading it
 import jupytext
 import nbformat
 import zmq
@@ -171,6 +174,11 @@ def _hash_inputs(paths) -> hashlib._Hash:
 
     digest = hashlib.sha256(f"dlbasics-notebooks {CACHE_VERSION} {sys.version}\0".encode())
     return files_digest(paths, digest)
+
+
+def on_config(config):
+    downloads.configure_repository(config)  # DLBASICS_REPO: the source link, Colab and Binder
+    return config
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,6 +412,8 @@ def on_pre_page(page, config, files):
 
     page.render = render_executed
     page.dlbasics_notebook = f"{notebook.source.stem}.ipynb"  # read by overrides/main.html
+    # the download's links, origin and Colab/Binder paths (overrides/partials/launch.html)
+    page.dlbasics_download = downloads.describe_page(page, config, files, notebook.language)
     return page
 
 
@@ -469,9 +479,7 @@ def link_pages(content: str, page, files) -> str:
 def on_post_page(output, page, config):
     notebook = _build.pages.get(page.file.abs_src_path) if _build else None
     if notebook is not None:
-        downloadable = nbformat.read(notebook.executed, as_version=4)
-        downloadable.metadata.pop("jupytext", None)  # a plain .ipynb for Jupyter, Colab, VS Code
-        nbformat.validate(downloadable)
+        downloadable = downloads.downloadable_notebook(notebook.executed, page.dlbasics_download)
         target = Path(page.file.abs_dest_path).parent / page.dlbasics_notebook
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(downloadable, target)

@@ -194,6 +194,8 @@ class PageReport:
     links: list[str] = field(default_factory=list)  # every same-site URL it links to or loads
     broken_links: list[str] = field(default_factory=list)  # "url -> status" or "url#id (no id)"
     download_href: str | None = None  # the download-notebook link, resolved
+    # the links to other sites a reader may follow: "colab", "binder", "source" -> their hrefs
+    outside_links: dict[str, list[str]] = field(default_factory=dict)
 
     def problems(self, expected_lang: str) -> list[str]:
         """Everything wrong with the page, one line each; empty for a good page."""
@@ -320,6 +322,15 @@ SITE_URLS_JS = """() => {
 }"""
 
 
+# Links to the repository (overrides/partials/source.html) and to the page's notebook in Colab and
+# Binder (overrides/partials/launch.html): present only when a repository is configured.
+OUTSIDE_LINKS = {
+    "colab": "a.dlbasics-colab",
+    "binder": "a.dlbasics-binder",
+    "source": "a.md-source",
+}
+
+
 def _ids_in(html: str) -> set[str]:
     found = re.findall(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", html)
     return {html_module.unescape(value) for value in found}
@@ -407,6 +418,10 @@ def check_page(
         download = page.locator("a.dlbasics-download")
         if download.count():
             report.download_href = download.first.evaluate("a => a.href")
+        for name, selector in OUTSIDE_LINKS.items():
+            report.outside_links[name] = page.locator(selector).evaluate_all(
+                "links => links.map(a => a.href)"
+            )
         page.wait_for_load_state("networkidle")
         links = [url for url in page.evaluate(SITE_URLS_JS) if urlsplit(url).scheme != "data"]
         for width, height in LAYOUT_WIDTHS:

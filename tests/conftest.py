@@ -73,14 +73,28 @@ def write_idx():
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The real site, built once per session by `mkdocs build --strict` into a temporary folder.
+    """The real site, built once per session by `mkdocs build --strict` into a temporary folder
+    (``DLBASICS_BUILT_SITE_DIR`` names another: CI deploys the site its tests built), with a
+    repository and a site_url (tests/site_support.py: ``real_site_settings``).
 
     Pages unchanged since the last build come from .cache/dlbasics-notebooks (see
     hooks/notebooks.py); with ``DLBASICS_DOCS_CACHE=0`` every page is executed.
     """
     from .site_support import build_real_site
 
-    return build_real_site(tmp_path_factory.mktemp("built-site") / "site")
+    target = os.environ.get("DLBASICS_BUILT_SITE_DIR")
+    return build_real_site(
+        Path(target) if target else tmp_path_factory.mktemp("built-site") / "site"
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site_without_repository(built_site, tmp_path_factory) -> Path:
+    """The real site as a local build makes it: no repository, no site_url (so no source, Colab
+    or Binder links). Built after ``built_site``, its pages come from the cache (about 10 s)."""
+    from .site_support import WITHOUT_REPOSITORY, build_real_site
+
+    return build_real_site(tmp_path_factory.mktemp("plain-site") / "site", WITHOUT_REPOSITORY)
 
 
 # -- browser tests (tests/test_browser.py): the per-page request table at the end of the run ---

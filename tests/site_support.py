@@ -53,9 +53,29 @@ def mkdocs_build(config_file: Path, site_dir: Path, env: dict | None = None, tim
     )
 
 
-def build_real_site(site_dir: Path) -> Path:
-    """Build the real site strictly into ``site_dir`` (pages come from .cache/ when unchanged)."""
-    result = mkdocs_build(REPO / "mkdocs.yml", site_dir)  # MNIST: DLBASICS_MNIST_DIR, from make
+# The real site is built as CI builds the site it deploys: with a repository (the source link,
+# Colab and Binder links) and a site_url (canonical URLs, absolute links in the notebooks). CI
+# sets both (.github/workflows/test.yml); elsewhere these stand-ins do.
+STAND_IN_REPO = "example/dlbasics"
+STAND_IN_SITE_URL = "https://example.github.io/dlbasics/"
+WITHOUT_REPOSITORY = {"DLBASICS_REPO": "", "DLBASICS_SITE_URL": ""}  # what a local build has
+
+
+def real_site_settings() -> dict[str, str]:
+    """The repository and site_url the ``built_site`` fixture builds with."""
+    return {
+        "DLBASICS_REPO": os.environ.get("DLBASICS_REPO") or STAND_IN_REPO,
+        "DLBASICS_SITE_URL": os.environ.get("DLBASICS_SITE_URL") or STAND_IN_SITE_URL,
+    }
+
+
+def build_real_site(site_dir: Path, settings: dict[str, str] | None = None) -> Path:
+    """Build the real site strictly into ``site_dir`` (pages come from .cache/ when unchanged),
+    with ``settings`` (default: :func:`real_site_settings`)."""
+    env = dict(real_site_settings() if settings is None else settings)
+    result = mkdocs_build(
+        REPO / "mkdocs.yml", site_dir, env
+    )  # MNIST: DLBASICS_MNIST_DIR, from make
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{result.stderr[-6000:]}", pytrace=False)
     return site_dir

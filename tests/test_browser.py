@@ -4,9 +4,11 @@ The site is served on 127.0.0.1; every page of both languages is opened and must
 200, no console error, no request to any other host (each is recorded and blocked), its math typeset
 by the self-hosted MathJax, no equation, table or image cut off at desktop or phone width, every
 image loaded, every same-site link and asset answering 200 (and every #fragment naming an element),
-``<html lang>`` naming its language, and the page's download-notebook link serving a valid
-notebook of that page. Then: the language switcher, search in both languages, and screenshots
-under artifacts/screenshots/ for people to look at.
+``<html lang>`` naming its language, the page's download-notebook link serving a valid
+notebook of that page, and its Colab, Binder and source links pointing at the configured
+repository. A few pages of the site built without a repository must have none of those links and
+make no third-party request either. Then: the language switcher, search in both languages, and
+screenshots under artifacts/screenshots/ for people to look at.
 A per-page table of requests is printed at the end of the run and written to
 artifacts/browser-report.json.
 
@@ -26,6 +28,7 @@ import pytest
 
 from . import browser_support as bs
 from ._support import require
+from .site_support import real_site_settings
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +55,30 @@ def site_dir(request) -> Path:
 def server(site_dir):
     with bs.SiteServer(site_dir) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def site_repository() -> str:
+    """The GitHub repository the site links to ("" for none): the ``built_site`` fixture's, or
+    ``DLBASICS_REPO`` for a site given by ``DLBASICS_BROWSER_SITE``."""
+    if os.environ.get("DLBASICS_BROWSER_SITE"):
+        return os.environ.get("DLBASICS_REPO", "")
+    return real_site_settings()["DLBASICS_REPO"]
+
+
+def expected_outside_links(site_page: bs.SitePage, repository: str) -> dict[str, list[str]]:
+    """Colab and Binder open the page's notebook on the notebooks branch; the source link (in
+    the header and the navigation drawer) goes to the repository."""
+    if not repository:
+        return {"colab": [], "binder": [], "source": []}
+    path = f"{site_page.language}/{site_page.name}.ipynb"
+    return {
+        "colab": [f"https://colab.research.google.com/github/{repository}/blob/notebooks/{path}"],
+        "binder": [
+            f"https://mybinder.org/v2/gh/{repository}/notebooks?labpath={path.replace('/', '%2F')}"
+        ],
+        "source": [f"https://github.com/{repository}"] * 2,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -149,11 +176,14 @@ def test_the_pages_visited_are_the_pages_built(site_dir):
 
 
 @pytest.mark.parametrize("site_page", PAGES, ids=lambda page: page.id)
-def test_page(site_page, server, browser_context):
+def test_page(site_page, server, browser_context, site_repository):
     report = bs.check_page(browser_context, server, site_page.path)
     problems = report.problems(site_page.language)
     source = source_of(site_page)
     if is_notebook(source):
+        expected = expected_outside_links(site_page, site_repository)
+        if report.outside_links != expected:
+            problems.append(f"Colab, Binder, source links {report.outside_links}, not {expected}")
         if report.download_href is None:
             problems.append(
                 "notebook page without the download-notebook link (a.dlbasics-download)"
@@ -165,6 +195,31 @@ def test_page(site_page, server, browser_context):
     bs.record(site_page.id, report, problems)
     assert report.requests, "the page made no request at all: the recording is broken"
     assert not problems, f"{site_page.id}:\n  " + "\n  ".join(problems)
+
+
+# -- without a repository (a local build): no outside links, still no third-party request --------
+
+PLAIN_PAGES = [
+    bs.SitePage(language, name) for language in bs.LANGUAGES for name in ("index", NOTEBOOK_PAGE)
+]
+
+
+@pytest.fixture(scope="session")
+def plain_server(request):
+    site = request.getfixturevalue("built_site_without_repository")
+    with bs.SiteServer(site) as running:
+        yield running
+
+
+@pytest.mark.parametrize("site_page", PLAIN_PAGES, ids=lambda page: page.id)
+def test_page_without_a_repository(site_page, plain_server, browser_context):
+    report = bs.check_page(browser_context, plain_server, site_page.path)
+    problems = report.problems(site_page.language)
+    if report.outside_links != expected_outside_links(site_page, ""):
+        problems.append(f"links to other sites without a repository: {report.outside_links}")
+    bs.record(f"{site_page.id} (no repository)", report, problems)
+    assert report.download_href and plain_server.is_local(report.download_href)
+    assert not problems, f"{site_page.id}, no repository:\n  " + "\n  ".join(problems)
 
 
 # -- navigation ----------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 Every ``import`` is read from the source (ast), the ones inside functions included: a lazy import
 is an edge too, it only runs later. The floors are the layering the package docstring describes:
-ground-floor helpers, then the lessons, then what trains with Keras, then the benchmarks, and the
-command line on top. A module may import its own floor or any below it.
+ground-floor helpers, then the lessons, then what trains with Keras, then the exercises, then the
+benchmarks, and the command line on top. A module may import its own floor or any below it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ PACKAGE = Path(dlbasics.__file__).parent
 
 # Each module's floor; a module not listed here fails the test (add it on purpose).
 FLOORS = {
-    0: {"_validation", "_keras", "_tables", "progress", "lecture", "run_cache"},
+    0: {"_validation", "_keras", "_tables", "_language", "progress", "lecture", "run_cache"},
     1: {
         "activations", "losses", "optimizers", "gradient_check", "linear_regression",
         "perceptron", "mlp", "vanishing", "convolution", "preprocessing", "mnist", "glossary",
@@ -31,11 +31,18 @@ FLOORS = {
         "mnist_runs", "mnist_numpy", "keras_models", "cnn", "numpy_cnn", "overfitting",
         "shifted_digits",
     },
-    3: {
+    # the exercises use the lessons (and cnn.epoch_steps); nothing imports them
+    3: {"exercises", *(f"exercises.{name}" for name in (
+        "_text", "_compare", "_attempt", "_mistakes", "_kinds", "linear_regression",
+        "gradient_descent", "perceptron", "mlp_xor", "backpropagation", "activations",
+        "vanishing_gradients", "mnist_data", "softmax_cross_entropy", "keras_mlp", "numpy_mlp",
+        "cnn",
+    ))},
+    4: {
         "bench", "bench._machine", "bench.numpy_vs_keras", "bench.cnn_vs_keras_io",
         "bench.numpy_cnn_vs_keras",
     },
-    4: {"cli", "__main__"},
+    5: {"cli", "__main__"},
 }  # fmt: skip
 FLOOR = {module: floor for floor, modules in FLOORS.items() for module in modules}
 
@@ -123,7 +130,7 @@ def test_the_import_graph_has_no_circle():
 def test_the_reader_of_the_graph_sees_lazy_imports():
     """The graph reader itself: an import inside a function counts, relative or absolute."""
     edges = graph()
-    assert "_keras" in edges["mnist"]  # the download fall-back's import
+    assert "_keras" in edges["mnist"]  # the download fall-back imports it inside a function
     assert {"lecture", "mnist_runs", "_keras"} <= edges["keras_models"]
     assert "bench.numpy_vs_keras" in edges["cli"]  # imported inside cmd_bench
     assert edges["bench"] == {"bench.numpy_vs_keras"}

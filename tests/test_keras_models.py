@@ -15,7 +15,13 @@ import numpy as np
 import pytest
 
 from dlbasics import _keras, keras_models
-from dlbasics.keras_models import lecture_comparison_rows, lecture_table, train_lecture_model
+from dlbasics.keras_models import (
+    fit_result,
+    import_keras,
+    lecture_comparison_rows,
+    lecture_table,
+    train_lecture_model,
+)
 from dlbasics.lecture import ACTIVATIONS, LAYER_SIZES
 from dlbasics.lecture import LAYER_PARAMS as LECTURE_LAYER_PARAMS
 from dlbasics.lecture import REPORTED as LECTURE_REPORTED
@@ -165,7 +171,8 @@ def test_table_sets_the_runs_beside_the_lecture():
     assert table["accuracy"] == ["0.9016", "0.9020", "0.9020"]
     assert table["val_loss"] == ["0.2330", "0.2189", "0.2189"]
     assert table["val_accuracy"] == ["0.9312", "0.9361", "0.9407"]
-    assert table["fit seconds"] == ["-", "3.8", "3.8"]
+    assert table["test_loss"][0] == "0.2330" and table["test_accuracy"][0] == "0.9312"
+    assert table["fit seconds"] == ["4", "3.8", "3.8"]  # the note's "4s", as precise as printed
     assert table["epochs"] == ["1", "1", "1"]
     assert table["validated on"] == ["test", "test", "test"]
     assert LECTURE_REPORTED["val_accuracy"] == 0.9312
@@ -293,3 +300,38 @@ def test_honest_variant_on_real_mnist(mnist_data):
     assert 0.92 <= result.final("val_accuracy") <= 0.95
     assert 0.915 <= result.test_accuracy <= 0.945
     assert result.test_loss == pytest.approx(0.24, abs=0.04)
+
+
+def test_the_notes_keras2_model_builds_the_same_model_in_keras3_with_a_warning():
+    """The Keras page's box: the note's model.add(Dense(..., input_shape=(784,))) still runs in
+    Keras 3, warns, and has the parameters of build_lecture_model."""
+    keras = import_keras()
+    model = keras.Sequential()
+    with pytest.warns(UserWarning, match="input_shape"):
+        model.add(keras.layers.Dense(392, activation="tanh", input_shape=(784,)))
+    model.add(keras.layers.Dense(10, activation="softmax"))
+    model.compile(
+        loss="categorical_crossentropy", optimizer=keras.optimizers.RMSprop(), metrics=["accuracy"]
+    )
+    assert [layer.count_params() for layer in model.layers] == list(LECTURE_LAYER_PARAMS)
+    ours = keras.optimizers.get("rmsprop").get_config()
+    theirs = keras.optimizers.RMSprop().get_config()
+    assert {k: v for k, v in ours.items() if k != "name"} == {
+        k: v for k, v in theirs.items() if k != "name"
+    }  # "rmsprop" is RMSprop() with the same defaults
+
+
+def test_fit_result_reads_what_fit_and_evaluate_return():
+    class History:
+        history = {"loss": [np.float32(0.5)], "accuracy": [0.9], "val_loss": [0.2],
+                   "val_accuracy": [0.95]}  # fmt: skip
+
+    class Model:
+        layers = []
+
+    run = fit_result(Model(), History(), [0.2, 0.95], 3.5)
+    assert run.test_accuracy == 0.95 and run.epochs == 1 and run.history["loss"] == [0.5]
+    with pytest.raises(ValueError, match=r"score must be evaluate\(\)'s \[loss, accuracy\]"):
+        fit_result(Model(), History(), 0.95, 3.5)
+    with pytest.raises(TypeError, match="history must be the History fit"):
+        fit_result(Model(), {"loss": [0.5]}, [0.2, 0.95], 3.5)

@@ -21,9 +21,34 @@ def _node():
     return node
 
 
-def test_there_are_test_and_pages_workflows():
+def test_there_are_test_pages_and_release_workflows():
     names = {path.name for path in WORKFLOWS}
-    assert {"test.yml", "pages.yml"} <= names
+    assert {"test.yml", "pages.yml", "release.yml"} <= names  # all of WORKFLOWS are checked
+
+
+def test_the_site_is_built_once_per_push_and_deployed_only_after_the_tests():
+    """test.yml's `make test` builds the site (the built_site fixture, into site/); pages.yml,
+    called after it, deploys that artifact and publishes the notebooks, building nothing."""
+    import yaml
+
+    test = yaml.safe_load((ROOT / ".github/workflows/test.yml").read_text())
+    pages = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text())
+    assert list(pages[True]) == ["workflow_call"]  # YAML reads the key `on` as True
+    job = test["jobs"]["test"]
+    assert job["env"]["DLBASICS_BUILT_SITE_DIR"] == "${{ github.workspace }}/site"
+    assert job["env"]["DLBASICS_REPO"] == "${{ github.repository }}"
+    steps = [step.get("run", "") + step.get("uses", "") for step in job["steps"]]
+    upload = next(i for i, s in enumerate(steps) if s.startswith("actions/upload-pages-artifact"))
+    assert steps.index("make test") < upload and job["steps"][upload]["with"] == {"path": "site"}
+    caller = test["jobs"]["pages"]
+    assert caller["needs"] == "test" and caller["uses"] == "./.github/workflows/pages.yml"
+    assert caller["if"] == job["steps"][upload]["if"]  # deployed exactly when uploaded
+    for name, pages_job in pages["jobs"].items():
+        commands = " ".join(step.get("run", "") for step in pages_job["steps"])
+        assert "mkdocs" not in commands and "make " not in commands, name
+    assert "publish_notebooks.py" in " ".join(
+        step.get("run", "") for step in pages["jobs"]["notebooks"]["steps"]
+    )
 
 
 def test_actionlint_reports_nothing():

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+from .._language import LANGUAGES, resolve_language
 from .._validation import check_choice
-
-LANGUAGES = ("ko", "en")
 
 _STRINGS = {
     "ko": {
@@ -235,15 +233,7 @@ def language() -> str:
     """The language plots are labelled in: "ko" or "en" (see the module docstring for the order)."""
     if _language_override is not None:
         return _language_override
-    value = os.environ.get("DLBASICS_LANG", "").strip()
-    if value:
-        if value not in LANGUAGES:
-            raise ValueError(f"DLBASICS_LANG must be 'ko' or 'en', got {value!r}")
-        return value
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if os.environ.get(variable):
-            return "ko" if os.environ[variable].lower().startswith("ko") else "en"
-    return "en"
+    return resolve_language()  # shared with dlbasics.exercises
 
 
 def text(key: str, **values) -> str:

@@ -53,6 +53,32 @@ def test_mlp_xor_page_claims():
     np.testing.assert_array_equal(page["output_layer"](H)[:, 0] > 0.5, y == 1)
 
 
+def test_mlp_xor_page_decision_region_is_a_band_between_the_hidden_units_lines():
+    """ "A band between two lines": the hidden units' lines z1 = 0 and z2 = 0 cut the square into
+    three strips (they do not cross there); the middle strip is one class, the outer two the other."""
+    model = run_page("mlp-xor", cells=4)["model"]
+    grid = np.linspace(-0.5, 1.5, 81)
+    G = np.array([(a, b) for a in grid for b in grid])
+    predicted = model.predict(G)[:, 0] > 0.5
+    side = G @ model.W[0] + model.b[0] > 0  # which side of each hidden unit's line
+    strips = {pattern: predicted[np.all(side == pattern, axis=1)].mean()
+              for pattern in {tuple(row) for row in side}}  # fmt: skip
+    assert len(strips) == 3  # two lines that do not cross inside the square
+    shares = sorted(strips.values())
+    assert shares[0] < 0.05 and shares[1] > 0.9  # one strip one class, the other two the other
+
+
+@pytest.mark.parametrize("seed", [1, 9])
+def test_mlp_xor_page_another_seed_learns_another_representation_or_none(seed):
+    """ "From another seed": seed 1 solves XOR by merging (0, 1) and (1, 0); seed 9 gets stuck."""
+    page = run_page("mlp-xor", cells=7, replace={"seed=0": f"seed={seed}"})
+    H, accuracy = page["H"], page["model"].evaluate(page["X"], page["Y"])["accuracy"]
+    if seed == 1:
+        assert accuracy == 1.0 and np.linalg.norm(H[1] - H[2]) < 0.1 < np.linalg.norm(H[0] - H[3])
+    else:
+        assert accuracy < 1.0  # a local minimum or a flat region: not all four right
+
+
 # -- backpropagation ---------------------------------------------------------------------------
 
 
@@ -133,6 +159,7 @@ def test_softmax_page_claims():
 
     P, Y = page["P"], page["Y"]
     np.testing.assert_allclose(P[:, 0], activations.sigmoid(page["logit"]))  # 2 classes: sigmoid
+    assert page["binary"] == pytest.approx(page["two_classes"], rel=1e-12)  # BCE = 2-class CE
     np.testing.assert_allclose(page["two_steps"], page["fused"], atol=1e-15)
     # MSE's gradient through softmax, checked against central differences of the MSE itself
     grad_mse, Z = page["grad_mse"], page["Z"]
