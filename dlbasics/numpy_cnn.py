@@ -17,7 +17,7 @@ Training (:func:`train_numpy_cnn`): the package's own :class:`dlbasics.optimizer
 learning rate of :func:`dlbasics.schedules.learning_rate_at` (warm-up to ``PEAK_LEARNING_RATE``
 over the first 10 % of the steps, then a straight line down to 0 at the last one), batches of
 128, two epochs, on the first 54,000 training images; the last 6,000 validate after each epoch
-and the test set is evaluated once, at the end (the split of :func:`dlbasics.cnn.split_data`).
+and the test set is evaluated once, at the end (the split of :func:`dlbasics.cnn_data.split_data`).
 The result is cached (:mod:`dlbasics.run_cache`) with the trained weights, 12,810 numbers, so a
 page can rebuild the model (:meth:`NumpyCNNResult.model`) and look inside it.
 """
@@ -38,7 +38,7 @@ from ._validation import (
     check_seed,
 )
 from .activations import softmax
-from .cnn import check_data, epoch_steps, split_data
+from .cnn_data import check_data, epoch_steps, split_data
 from .conv_layers import Conv2D, MaxPool2D
 from .losses import log_softmax
 from .mlp import History, glorot_uniform
@@ -152,7 +152,7 @@ class NumpyCNN:
         x = np.asarray(x)
         if x.ndim != 4 or x.shape[1:] != (28, 28, 1):
             raise ValueError(
-                "x must be images (n_samples, 28, 28, 1) as dlbasics.cnn.prepare_images makes "
+                "x must be images (n_samples, 28, 28, 1) as dlbasics.cnn_data.prepare_images makes "
                 f"them, got shape {x.shape}"
             )
         return x.astype(self.dtype, copy=False)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import check_int, check_seed
-from .cnn import check_data, prepare_images
+from .cnn_data import check_data, prepare_images
 from .mnist_numpy import fit_lecture_mlp
 from .mnist_runs import StoredResult, cached_run
 from .numpy_cnn import train_numpy_cnn

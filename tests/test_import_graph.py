@@ -28,15 +28,15 @@ FLOORS = {
         "plots.training",
     },
     2: {
-        "mnist_runs", "mnist_numpy", "keras_models", "cnn", "numpy_cnn", "overfitting",
-        "shifted_digits",
+        "mnist_runs", "mnist_numpy", "keras_models", "cnn", "cnn_data", "numpy_cnn",
+        "overfitting", "shifted_digits",
     },
     # the exercises use the lessons (and cnn.epoch_steps); nothing imports them
     3: {"exercises", *(f"exercises.{name}" for name in (
         "_text", "_compare", "_attempt", "_mistakes", "_kinds", "linear_regression",
         "gradient_descent", "perceptron", "mlp_xor", "backpropagation", "activations",
         "vanishing_gradients", "mnist_data", "softmax_cross_entropy", "keras_mlp", "numpy_mlp",
-        "cnn",
+        "optimizers", "regularization", "cnn", "numpy_cnn",
     ))},
     4: {
         "bench", "bench._machine", "bench.numpy_vs_keras", "bench.cnn_vs_keras_io",

@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 
 from .._keras import import_keras, set_global_seed
 from .._validation import check_seed
-from ..cnn import check_data, epoch_steps, split_data
+from ..cnn import check_data, epoch_steps, split_data, warmup_linear_decay
 from ..mnist_runs import StoredResult, cached_run
 from ..numpy_cnn import BATCH_SIZE, PEAK_LEARNING_RATE, NumpyCNN, build_numpy_cnn
-from ..schedules import warmup_linear_decay
 from ._machine import environment
 
 
@@ -29,7 +28,7 @@ def keras_twin(model: NumpyCNN, *, total_steps: int):
 
     The layers line up one to one (Conv2D, MaxPooling2D, ReLU, ..., Flatten, Dense + softmax)
     and the weights have the same layout, so ``set_weights(model.params)`` is a plain copy.
-    Adam follows :func:`dlbasics.schedules.warmup_linear_decay` over ``total_steps``.
+    Adam follows :func:`dlbasics.cnn.warmup_linear_decay` over ``total_steps``.
     """
     keras = import_keras()
     layers = keras.layers
