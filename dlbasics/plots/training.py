@@ -63,41 +63,33 @@ def plot_optimizer_paths(W_values, b_values, costs, paths, *, minimum=None) -> N
         fig.suptitle(text("paths_title", n_steps=n_steps))
 
 
-def plot_cost_gaps(gaps, *, ax=None) -> None:
-    """``cost - minimum`` at every step, one line per ``{label: gaps}``, on a log scale (labels
-    as :func:`_label` writes them)."""
+def _log_curves(curves, *, first: int, keys: tuple[str, str, str], ax, **line) -> None:
+    """One line per ``{label: values}`` on a log scale, x counted from ``first``; ``keys`` are
+    the strings of the x label, the y label and the title."""
     with _style():
         ax = _axes(ax)
-        for label, values in gaps.items():
-            values = as_float_array(f"gaps[{label!r}]", values, ndim=1, shape_hint="(n_steps + 1,)")
-            ax.plot(
-                np.arange(values.size),
-                np.maximum(values, 1e-12),
-                linewidth=1.8,
-                label=_label(label),
-            )
+        for label, values in curves.items():
+            values = as_float_array(f"curves[{label!r}]", values, ndim=1)
+            x = np.arange(first, first + values.size)
+            ax.plot(x, np.maximum(values, 1e-12), label=_label(label), **line)  # log: never 0
         ax.set_yscale("log")
-        ax.set(xlabel=text("step"), ylabel=text("cost_gap"), title=text("cost_gap_title"))
+        xlabel, ylabel, title = (text(key) for key in keys)
+        ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
         ax.legend()
+
+
+def plot_cost_gaps(gaps, *, ax=None) -> None:
+    """``cost - minimum`` at every step (step 0 is the start), one line per ``{label: gaps}``, on
+    a log scale (labels as :func:`_label` writes them)."""
+    keys = ("step", "cost_gap", "cost_gap_title")
+    _log_curves(gaps, first=0, keys=keys, ax=ax, linewidth=1.8)
 
 
 def plot_batch_losses(losses, *, ax=None) -> None:
     """The loss of every training batch, in order, one line per ``{label: losses}`` (labels as
     :func:`_label` writes them)."""
-    with _style():
-        ax = _axes(ax)
-        for label, values in losses.items():
-            values = as_float_array(f"losses[{label!r}]", values, ndim=1, shape_hint="(n_batches,)")
-            ax.plot(
-                np.arange(1, values.size + 1),
-                values,
-                linewidth=1.0,
-                alpha=0.85,
-                label=_label(label),
-            )
-        ax.set_yscale("log")
-        ax.set(xlabel=text("batch"), ylabel=text("batch_loss"), title=text("batch_loss_title"))
-        ax.legend()
+    keys = ("batch", "batch_loss", "batch_loss_title")
+    _log_curves(losses, first=1, keys=keys, ax=ax, linewidth=1.0, alpha=0.85)
 
 
 def plot_training_curves(histories, *, stopped_epoch=None) -> None:
