@@ -104,7 +104,7 @@ _STRINGS = {
         "stopped_here": "멈춘 곳",
         "filter_title": "필터 {number}",
         "filters_title": "첫 번째 층의 필터 {n}개 (학습 후)",
-        "feature_maps_title": "첫 번째 층의 특성 맵 (합성곱 + 편향, {height}×{width})",
+        "feature_maps_title": "첫 번째 층의 특징 맵 (합성곱 + 편향, {height}×{width})",
         "shift_axis": "오른쪽으로 옮긴 픽셀 수",
         "test_accuracy_axis": "테스트 정확도",
         "shift_title": "숫자를 옮겼을 때의 테스트 정확도",
