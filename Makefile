@@ -13,7 +13,7 @@ export DLBASICS_MNIST_DIR ?= $(abspath $(MNIST_DIR))
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
 
-.PHONY: help venv serve build test test-fast lint format bench bench-cnn lock clean
+.PHONY: help venv serve build test test-fast lint format bench bench-cnn bench-browser lock clean
 
 help:
 	@echo "make serve      serve the site at http://127.0.0.1:8000 (executed pages are cached)"
@@ -22,6 +22,7 @@ help:
 	@echo "make build      build the site into site/ (clean: every page executed)"
 	@echo "make bench      NumPy trainer vs Keras vs the BLAS floor"
 	@echo "make bench-cnn  our CNN vs the keras-io convnet, time to 99% test accuracy"
+	@echo "make bench-browser  Python in the browser: cold first Run, re-run, bytes downloaded"
 	@echo "make format     ruff format + ruff check --fix"
 	@echo "make lock       re-pin the Python packages (requirements/constraints.txt)"
 	@echo "make clean      remove site/, the caches and artifacts/"
@@ -73,6 +74,10 @@ bench: $(STAMP)
 
 bench-cnn: $(STAMP)
 	$(BIN)/python -m dlbasics bench-cnn
+
+# Builds the site into a temporary folder (pages from the cache), then times Runs in Chromium.
+bench-browser: $(STAMP) node_modules/.installed
+	$(BIN)/python scripts/bench_browser.py
 
 clean:
 	rm -rf site .cache .pytest_cache artifacts

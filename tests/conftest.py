@@ -97,7 +97,44 @@ def built_site_without_repository(built_site, tmp_path_factory) -> Path:
     return build_real_site(tmp_path_factory.mktemp("plain-site") / "site", WITHOUT_REPOSITORY)
 
 
-# -- browser tests (tests/test_browser.py): the per-page request table at the end of the run ---
+# -- browser tests (tests/test_browser.py, tests/test_browser_run.py) ---------------------------
+
+
+@pytest.fixture(scope="session")
+def site_dir(request) -> Path:
+    """The site the browser tests visit: ``DLBASICS_BROWSER_SITE`` (built already), else
+    ``built_site``."""
+    prebuilt = os.environ.get("DLBASICS_BROWSER_SITE")
+    if prebuilt:
+        path = Path(prebuilt)
+        assert (path / "index.html").is_file(), f"DLBASICS_BROWSER_SITE={prebuilt}: no index.html"
+        return path
+    return Path(request.getfixturevalue("built_site"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (Playwright allows one sync instance at a time)."""
+    from . import browser_support as bs
+    from ._support import require
+
+    sync_api = require("playwright.sync_api")
+    executable, origin = bs.chromium_executable()
+    with sync_api.sync_playwright() as playwright:
+        if executable is None and not Path(playwright.chromium.executable_path).exists():
+            bs.skip_or_fail(
+                "no Chromium: install Debian's `chromium` (apt-get install chromium), set "
+                "DLBASICS_CHROMIUM, or run `playwright install chromium`"
+            )
+        try:
+            launched = playwright.chromium.launch(executable_path=executable, args=bs.CHROMIUM_ARGS)
+        except sync_api.Error as error:
+            pytest.fail(f"could not start {origin} ({executable or 'bundled'}): {error}")
+        yield launched
+        launched.close()
+
+
+# The per-page request table at the end of the run.
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -107,6 +144,14 @@ def pytest_terminal_summary(terminalreporter):
     lines = report_lines()
     if lines:
         terminalreporter.section("browser: requests per page (third-party must be 0)")
+        for line in lines:
+            terminalreporter.write_line(line)
+    # tests/test_browser_run.py: the pages' code run in the browser, and how it differs from the build
+    from .run_support import report_lines as run_report_lines
+
+    lines = run_report_lines()
+    if lines:
+        terminalreporter.section("browser: the code run in the browser, differences from the build")
         for line in lines:
             terminalreporter.write_line(line)
 

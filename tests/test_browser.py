@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -41,14 +40,7 @@ VIEWPORT = {"width": 1280, "height": 900}
 # -- fixtures ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def site_dir(request) -> Path:
-    prebuilt = os.environ.get("DLBASICS_BROWSER_SITE")
-    if prebuilt:
-        path = Path(prebuilt)
-        assert (path / "index.html").is_file(), f"DLBASICS_BROWSER_SITE={prebuilt}: no index.html"
-        return path
-    return Path(request.getfixturevalue("built_site"))
+# site_dir and browser are in tests/conftest.py: tests/test_browser_run.py uses the same ones.
 
 
 @pytest.fixture(scope="session")
@@ -79,24 +71,6 @@ def expected_outside_links(site_page: bs.SitePage, repository: str) -> dict[str,
         ],
         "source": [f"https://github.com/{repository}"] * 2,
     }
-
-
-@pytest.fixture(scope="session")
-def browser():
-    sync_api = require("playwright.sync_api")
-    executable, origin = bs.chromium_executable()
-    with sync_api.sync_playwright() as playwright:
-        if executable is None and not Path(playwright.chromium.executable_path).exists():
-            bs.skip_or_fail(
-                "no Chromium: install Debian's `chromium` (apt-get install chromium), set "
-                "DLBASICS_CHROMIUM, or run `playwright install chromium`"
-            )
-        try:
-            launched = playwright.chromium.launch(executable_path=executable, args=bs.CHROMIUM_ARGS)
-        except sync_api.Error as error:
-            pytest.fail(f"could not start {origin} ({executable or 'bundled'}): {error}")
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
