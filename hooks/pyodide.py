@@ -83,6 +83,10 @@ BROWSER_PAGES = (
     "mnist-data",
     "softmax-cross-entropy",
     "numpy-mlp",
+    # issue 15: NumPy throughout (numpy-cnn's Keras timing cell is tagged needs-tensorflow)
+    "optimizers",
+    "regularization",
+    "numpy-cnn",
 )
 # Pages whose code needs TensorFlow throughout: one note says it runs locally, with the notebook.
 LOCAL_PAGES = ("keras-mlp", "cnn")
@@ -207,11 +211,27 @@ def verify_wheels(directory: Path, lock: dict, names=PACKAGES) -> list[Path]:
 # The other files the worker loads
 
 
+def _package_version(init_file: Path) -> str:
+    """The string assigned to ``__version__`` in the package's ``__init__.py``, read without
+    importing it (as pyproject.toml's ``attr`` does)."""
+    import ast
+
+    for node in ast.parse(init_file.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__version__" for target in node.targets
+        ):
+            return ast.literal_eval(node.value)
+    raise PluginError(f'{init_file} has no `__version__ = "..."`: the wheel needs a version')
+
+
 def build_dlbasics_wheel(project: Path, out_dir: Path) -> Path:
     """A pure-Python wheel of ``dlbasics/`` (every .py file), byte for byte the same for the same
     sources: fixed timestamps and order. Pyodide installs it as it is (no dependency resolution)."""
     meta = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    name, version = meta["name"], meta["version"]
+    name = meta["name"]
+    # The version is dynamic since issue 16 (one source: dlbasics.__version__); a static one is
+    # still read. (Merge fix, chapters branch: main's build stopped here with KeyError 'version'.)
+    version = meta.get("version") or _package_version(project / name / "__init__.py")
     sources = sorted(
         path
         for path in (project / name).rglob("*.py")
