@@ -79,6 +79,14 @@ def check_positive_float(name: str, value) -> float:
     return value
 
 
+def check_nonnegative_float(name: str, value) -> float:
+    """A finite number >= 0 (a penalty's strength, where 0 turns it off)."""
+    value = _real(name, value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    return value
+
+
 def check_fraction(name: str, value) -> float:
     """A number in [0, 1): momentum, RMSprop's rho, a warm-up share."""
     value = _real(name, value)

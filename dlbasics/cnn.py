@@ -21,16 +21,20 @@ TensorFlow is imported inside the functions only (see :mod:`dlbasics._keras`).
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from ._keras import fit_and_track, import_keras, model_summary, set_global_seed
-from ._validation import check_int, check_seed
-from .mnist_runs import StoredResult, cached_run, unpack_data
-from .preprocessing import check_images, check_labels, flatten_and_scale
-from .schedules import PEAK_LEARNING_RATE, learning_rate_at, warmup_linear_decay
+from ._validation import check_int, check_positive_float, check_seed
+from .cnn_data import (  # the data helpers, NumPy only (the NumPy CNN uses them too)
+    BATCH_SIZE,
+    VALIDATION_FRACTION,
+    check_data,
+    epoch_steps,
+    prepare_images,
+    split_data,
+)
+from .mnist_runs import StoredResult, cached_run
+from .schedules import PEAK_LEARNING_RATE, WARMUP_FRACTION, learning_rate_at, warmup_steps
 
 __all__ = [  # learning_rate_at: the CNN page plots the schedule from here
     "BATCH_SIZE", "BN_MOMENTUM", "DEFAULT_EPOCHS", "STEPS_PER_EPOCH", "TARGET_ACCURACY",
@@ -39,73 +43,46 @@ __all__ = [  # learning_rate_at: the CNN page plots the schedule from here
     "warmup_linear_decay",
 ]  # fmt: skip
 
-VALIDATION_FRACTION = 0.1  # the last 10 % of the training images (6,000): keras-io's split
-BATCH_SIZE = 128
 DEFAULT_EPOCHS = 2
 BN_MOMENTUM = 0.9  # moving statistics for inference follow the fast-changing weights (Keras: 0.99)
 TARGET_ACCURACY = 0.990
 STEPS_PER_EPOCH = 422  # ceil(54,000 / 128)
 
 
-# ----------------------------------------------------------------------------------- data
-def prepare_images(images) -> np.ndarray:
-    """uint8 images ``(n_samples, 28, 28)`` -> float32 ``(n_samples, 28, 28, 1)`` in [0, 1].
+# ------------------------------------------------------------------------------ schedule
+@functools.cache
+def _schedule_class():
+    """The Keras version of :func:`learning_rate_at` (defined on first use: Keras loads lazily)."""
+    keras = import_keras()
+    ops = keras.ops
 
-    The channel axis is what ``Conv2D`` expects (one grey channel). The caller's array is not
-    changed.
-    """
-    pixels = flatten_and_scale(images)  # checks: 3-D, uint8; (n, h*w) float32 in [0, 1]
-    n_samples, height, width = np.shape(images)
-    return pixels.reshape(n_samples, height, width, 1)  # (n, 28, 28, 1)
+    class WarmupLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
+        """Linear warm-up to ``peak``, then linear decay to 0 at ``total_steps``."""
 
+        def __init__(self, total_steps, peak=PEAK_LEARNING_RATE, warmup_fraction=WARMUP_FRACTION):
+            self.total_steps = check_int("total_steps", total_steps, minimum=2)
+            self.peak = check_positive_float("peak", peak)
+            self.warmup_fraction = warmup_fraction
+            self.warmup_steps = warmup_steps(self.total_steps, warmup_fraction)
 
-def check_data(data):
-    """Check ``load_mnist()``'s tuple without converting it; return its four arrays.
+        def __call__(self, step):
+            s = ops.cast(step, "float32")
+            warm = self.peak * (s + 1.0) / self.warmup_steps
+            decay = self.peak * (self.total_steps - s) / (self.total_steps - self.warmup_steps)
+            return ops.clip(ops.where(s < self.warmup_steps, warm, decay), 0.0, self.peak)
 
-    Raises ``TypeError``/``ValueError`` naming the array and the rule: images must be uint8
-    ``(n, 28, 28)``, labels integers 0-9, one per image, at least 10 training images.
-    """
-    (x_train, y_train), (x_test, y_test) = unpack_data(data)
-    pairs = []
-    for name, images, labels in (("train", x_train, y_train), ("test", x_test, y_test)):
-        images, labels = check_images(f"x_{name}", images), check_labels(f"y_{name}", labels)
-        if labels.shape[0] != images.shape[0]:
-            raise ValueError(
-                f"y_{name} must have one label per image, got {labels.shape[0]} labels for "
-                f"{images.shape[0]} images"
-            )
-        pairs.append((images, labels))
-    if _n_kept(len(pairs[0][0])) >= len(pairs[0][0]):
-        raise ValueError(
-            "x_train must hold at least 10 images (the last 10 % are the validation split), "
-            f"got {len(pairs[0][0])}"
-        )
-    return tuple(pairs)
+        def get_config(self):
+            return {key: getattr(self, key) for key in ("total_steps", "peak", "warmup_fraction")}
+
+    return WarmupLinearDecay
 
 
-def _n_kept(n_images: int) -> int:
-    """Training images kept by a 10 % validation split: ``ceil(0.9 n)``, as Keras computes it."""
-    return math.ceil(n_images * (1 - VALIDATION_FRACTION))
-
-
-def split_data(data):
-    """Split ``load_mnist()``'s tuple into prepared train, validation and test pairs.
-
-    Returns ``(x_train, y_train), (x_val, y_val), (x_test, y_test)``: images as
-    :func:`prepare_images` makes them, labels as int64 class numbers ``(n_samples,)``. The
-    validation pair is the last 10 % of the training images (the first ``ceil(0.9 n)`` are kept,
-    as Keras' ``validation_split=0.1`` does): for MNIST, 54,000 to train on and 6,000 to validate.
-    """
-    (x_train, y_train), (x_test, y_test) = check_data(data)
-    images, labels = prepare_images(x_train), y_train.astype(np.int64)  # (n, 28, 28, 1), (n,)
-    test = (prepare_images(x_test), y_test.astype(np.int64))
-    split = _n_kept(len(images))
-    return (images[:split], labels[:split]), (images[split:], labels[split:]), test
-
-
-def epoch_steps(n_train: int, batch_size: int = BATCH_SIZE) -> int:
-    """Optimizer steps in one epoch: ``ceil(n_train / batch_size)`` (422 for 54,000 / 128)."""
-    return math.ceil(check_int("n_train", n_train) / check_int("batch_size", batch_size))
+def warmup_linear_decay(
+    total_steps: int, *, peak=PEAK_LEARNING_RATE, warmup_fraction=WARMUP_FRACTION
+):
+    """A ``keras.optimizers.schedules.LearningRateSchedule`` computing
+    :func:`dlbasics.schedules.learning_rate_at`."""
+    return _schedule_class()(total_steps, peak, warmup_fraction)
 
 
 # ---------------------------------------------------------------------------------- models

@@ -8,8 +8,9 @@ library) it does not flip the kernel: strictly this is cross-correlation, and th
 ``size x size`` window (stride ``size``, Keras' ``MaxPooling2D`` default); rows and columns that do
 not fill a window are dropped, as Keras does.
 
-Left out on purpose: channels, batches, padding, strides other than 1 and the backward pass. The
-CNN page trains its network with Keras; this module only shows what one filter does.
+Left out on purpose: channels, batches, padding, strides other than 1 and the backward pass;
+this module only shows what one filter does. :mod:`dlbasics.conv_layers` has all of them, for
+the CNN that the NumPy CNN page trains.
 The activation between them is :func:`dlbasics.activations.relu`.
 """
 

@@ -29,7 +29,13 @@ PAGE_TITLES: dict[str, tuple[str, str]] = {
     "softmax-cross-entropy": ("소프트맥스와 교차 엔트로피", "Softmax and cross-entropy"),
     "keras-mlp": ("Keras로 만드는 MLP", "An MLP in Keras"),
     "numpy-mlp": ("NumPy로 만드는 MLP", "An MLP in NumPy"),
+    "optimizers": (
+        "옵티마이저: SGD, 모멘텀, RMSprop, Adam",
+        "Optimizers: SGD, momentum, RMSprop, Adam",
+    ),
+    "regularization": ("과대적합과 규제", "Overfitting and regularization"),
     "cnn": ("합성곱 신경망(CNN)", "Convolutional neural networks (CNN)"),
+    "numpy-cnn": ("NumPy로 밑바닥부터 만드는 CNN", "A CNN from scratch in NumPy"),
 }
 
 
@@ -76,6 +82,8 @@ _LOGISTIC = ("두 클래스: 로지스틱 회귀", "Two classes: logistic regres
 _ONE_HOT = ("원-핫 인코딩", "One-hot encoding")
 _LEARNING_RATE = ("학습률 정하기", "Choosing the learning rate")
 _PERCEPTRON_RULE = ("퍼셉트론 학습 규칙", "The perceptron learning rule")
+_L2 = ("L2 가중치 감쇠", "L2 weight decay")
+_STRIDE = ("배치, 채널, 스트라이드, 패딩", "Batches, channels, stride and padding")
 
 TERMS: list[Term] = [
     # linear regression
@@ -200,6 +208,33 @@ TERMS: list[Term] = [
     Term("RMSprop", "RMSprop", "numpy-mlp",
          ("배치 하나의 순전파와 역전파", "Forward and backward through one batch"),
          "dlbasics.optimizers.RMSprop"),
+    # optimizers
+    Term("모멘텀", "momentum", "optimizers", ("모멘텀: 계속 굴러가는 공", "Momentum: a ball that keeps rolling"),
+         "dlbasics.optimizers.SGD"),
+    Term("Adam", "Adam", "optimizers", ("Adam: 모멘텀과 RMSprop을 함께", "Adam: momentum and RMSprop together"),
+         "dlbasics.optimizers.Adam"),
+    Term("편향 보정", "bias correction", "optimizers",
+         ("Adam: 모멘텀과 RMSprop을 함께", "Adam: momentum and RMSprop together"),
+         "dlbasics.optimizers.Adam.corrected_learning_rate"),
+    Term("조건수", "condition number", "optimizers", ("학습률의 한계", "The largest learning rate that works")),
+    Term("표준화", "standardization", "optimizers",
+         ("특성 스케일링: 골짜기가 둥근 그릇이 됩니다", "Feature scaling: the valley becomes a bowl")),
+    Term("전체 배치", "full batch", "optimizers",
+         ("미니배치: 흔들리는 기울기, 훨씬 많은 걸음", "Mini-batches: a noisy gradient, many more steps"),
+         "dlbasics.linear_regression.fit"),
+    # overfitting and regularization
+    Term("과대적합", "overfitting", "regularization", _page("regularization"),
+         "dlbasics.overfitting.overfitting_runs"),
+    Term("L2 규제", "L2 regularization", "regularization", _L2,
+         "dlbasics.regularization.l2_penalty"),
+    Term("가중치 감쇠", "weight decay", "regularization", _L2,
+         "dlbasics.regularization.l2_gradient"),
+    Term("드롭아웃", "dropout", "regularization", ("드롭아웃", "Dropout"),
+         "dlbasics.regularization.dropout_mask"),
+    Term("역 드롭아웃", "inverted dropout", "regularization", ("드롭아웃", "Dropout"),
+         "dlbasics.regularization.dropout_mask"),
+    Term("조기 종료", "early stopping", "regularization", ("조기 종료", "Early stopping"),
+         "dlbasics.regularization.EarlyStopping"),
     # convolutional networks
     Term("합성곱 신경망", "convolutional neural network", "cnn", _page("cnn"),
          "dlbasics.cnn.build_cnn"),
@@ -212,12 +247,17 @@ TERMS: list[Term] = [
     Term("풀링", "pooling", "cnn", _POOLING, "dlbasics.convolution.max_pool2d"),
     Term("최대 풀링", "max pooling", "cnn", _POOLING, "dlbasics.convolution.max_pool2d"),
     Term("배치 정규화", "batch normalization", "cnn", _THREE_THINGS, "dlbasics.cnn.conv_stack"),
-    Term("Adam", "Adam", "cnn", _THREE_THINGS, "dlbasics.cnn.build_cnn"),
     Term("학습률 스케줄", "learning-rate schedule", "cnn", _THREE_THINGS,
          "dlbasics.schedules.learning_rate_at"),
     Term("워밍업", "warm-up", "cnn", _THREE_THINGS, "dlbasics.schedules.learning_rate_at"),
-    Term("드롭아웃", "dropout", "cnn", _THREE_THINGS, "dlbasics.cnn.conv_stack"),
-    Term("과대적합", "overfitting", "cnn", _THREE_THINGS),
+    # a CNN from scratch
+    Term("스트라이드", "stride", "numpy-cnn", _STRIDE, "dlbasics.conv_layers.output_size"),
+    Term("패딩", "padding", "numpy-cnn", _STRIDE, "dlbasics.conv_layers.padding_amounts"),
+    Term("im2col", "im2col", "numpy-cnn",
+         ("합성곱은 행렬 곱입니다(im2col)", "A convolution is a matrix product (im2col)"),
+         "dlbasics.conv_layers.conv2d_forward"),
+    Term("col2im", "col2im", "numpy-cnn", ("역방향 계산", "The backward pass"),
+         "dlbasics.conv_layers.conv2d_backward"),
 ]  # fmt: skip
 
 

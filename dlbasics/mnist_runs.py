@@ -58,7 +58,9 @@ class RunResult(StoredResult):
     """What a run returns: Keras-like ``history`` (one value per epoch), the test evaluation, time.
 
     ``fit_seconds`` is the wall time of the whole ``fit`` call (validation included);
-    ``from_cache`` says the numbers were read from :mod:`dlbasics.run_cache`, not trained now.
+    ``batch_loss`` the loss of every training batch in order, where the trainer records it (the
+    NumPy one does); ``from_cache`` says the numbers were read from :mod:`dlbasics.run_cache`, not
+    trained now.
     """
 
     impl: str
@@ -71,6 +73,7 @@ class RunResult(StoredResult):
     validation: str
     seed: int
     layer_params: list[int] = field(default_factory=list)
+    batch_loss: list[float] = field(default_factory=list)
     from_cache: bool = field(default=False, compare=False)
 
     def final(self, metric: str) -> float:

@@ -8,7 +8,9 @@ stores it as ``<cache_dir>/<name>-<key>.json``. The key is the SHA-256 of
   every entry,
 - the installed versions of Python, NumPy, Keras and TensorFlow.
 
-Only results are stored (history, evaluation, timing), never a model. The cache directory is the
+Only results are stored (history, evaluation, timing), never a model object; a small model's
+trained weights may be part of a result (the NumPy CNN's 12,810 numbers, so its page can look
+inside it). The cache directory is the
 ``cache_dir`` argument, else the environment variable ``DLBASICS_RUN_CACHE``; unset or empty
 means no caching: ``compute()`` runs every time.
 

@@ -3,17 +3,16 @@
 The rate rises from 0 to ``peak`` over the first ``warmup_fraction`` of the steps, then falls in a
 straight line to 0 at the last step. A large rate learns fast; bringing it down to 0 at the planned
 end lets the weights settle, so training ends at its best instead of wherever a constant rate
-leaves it. :func:`learning_rate_at` computes it in NumPy (for plots and tests);
-:func:`warmup_linear_decay` is the same schedule as a Keras ``LearningRateSchedule`` (the CNN's).
+leaves it. :func:`learning_rate_at` computes it in NumPy (for plots, tests and the NumPy CNN's
+training); :func:`dlbasics.cnn.warmup_linear_decay` is the same schedule as a Keras
+``LearningRateSchedule`` (the Keras CNN's). This module imports no Keras, so the NumPy CNN needs
+none.
 """
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
-from ._keras import import_keras
 from ._validation import check_fraction, check_int, check_positive_float
 
 PEAK_LEARNING_RATE = 0.01  # 10x Adam's default, which batch normalization makes stable
@@ -32,47 +31,14 @@ def learning_rate_at(
     """
     total_steps = check_int("total_steps", total_steps, minimum=2)
     peak = check_positive_float("peak", peak)
-    warmup_steps = _warmup_steps(total_steps, warmup_fraction)
+    warm_steps = warmup_steps(total_steps, warmup_fraction)
     s = np.asarray(step, dtype=np.float64)
-    warm = peak * (s + 1) / warmup_steps
-    decay = peak * (total_steps - s) / (total_steps - warmup_steps)
-    return np.clip(np.where(s < warmup_steps, warm, decay), 0.0, peak)
+    warm = peak * (s + 1) / warm_steps
+    decay = peak * (total_steps - s) / (total_steps - warm_steps)
+    return np.clip(np.where(s < warm_steps, warm, decay), 0.0, peak)
 
 
-def _warmup_steps(total_steps: int, warmup_fraction: float) -> int:
+def warmup_steps(total_steps: int, warmup_fraction: float = WARMUP_FRACTION) -> int:
+    """The warm-up's length in steps: ``max(1, round(warmup_fraction * total_steps))``."""
     warmup_fraction = check_fraction("warmup_fraction", warmup_fraction)
     return min(max(1, round(warmup_fraction * total_steps)), total_steps - 1)
-
-
-@functools.cache
-def _schedule_class():
-    """The Keras version of :func:`learning_rate_at` (defined on first use: Keras loads lazily)."""
-    keras = import_keras()
-    ops = keras.ops
-
-    class WarmupLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
-        """Linear warm-up to ``peak``, then linear decay to 0 at ``total_steps``."""
-
-        def __init__(self, total_steps, peak=PEAK_LEARNING_RATE, warmup_fraction=WARMUP_FRACTION):
-            self.total_steps = check_int("total_steps", total_steps, minimum=2)
-            self.peak = check_positive_float("peak", peak)
-            self.warmup_fraction = warmup_fraction
-            self.warmup_steps = _warmup_steps(self.total_steps, warmup_fraction)
-
-        def __call__(self, step):
-            s = ops.cast(step, "float32")
-            warm = self.peak * (s + 1.0) / self.warmup_steps
-            decay = self.peak * (self.total_steps - s) / (self.total_steps - self.warmup_steps)
-            return ops.clip(ops.where(s < self.warmup_steps, warm, decay), 0.0, self.peak)
-
-        def get_config(self):
-            return {key: getattr(self, key) for key in ("total_steps", "peak", "warmup_fraction")}
-
-    return WarmupLinearDecay
-
-
-def warmup_linear_decay(
-    total_steps: int, *, peak=PEAK_LEARNING_RATE, warmup_fraction=WARMUP_FRACTION
-):
-    """A ``keras.optimizers.schedules.LearningRateSchedule`` computing :func:`learning_rate_at`."""
-    return _schedule_class()(total_steps, peak, warmup_fraction)

@@ -83,6 +83,10 @@ BROWSER_PAGES = (
     "mnist-data",
     "softmax-cross-entropy",
     "numpy-mlp",
+    # issue 15: NumPy throughout (numpy-cnn's Keras timing cell is tagged needs-tensorflow)
+    "optimizers",
+    "regularization",
+    "numpy-cnn",
 )
 # Pages whose code needs TensorFlow throughout: one note says it runs locally, with the notebook.
 LOCAL_PAGES = ("keras-mlp", "cnn")

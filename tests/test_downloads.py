@@ -38,8 +38,8 @@ import dlbasics  # noqa: E402
 VERSION = dlbasics.__version__
 # What each page needs, read off its code by hand: the pages that train or show Keras models, and
 # the page that only loads MNIST (Keras only for the download). Every other page: NumPy alone.
-KERAS_PAGES = {"keras-mlp", "numpy-mlp", "cnn"}
-MNIST_ONLY_PAGES = {"mnist-data"}
+KERAS_PAGES = {"keras-mlp", "numpy-mlp", "cnn", "numpy-cnn"}
+MNIST_ONLY_PAGES = {"mnist-data", "optimizers", "regularization"}
 MARKDOWN_LINK = re.compile(r"\]\(([^()\s]+)\)")
 
 

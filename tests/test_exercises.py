@@ -545,6 +545,139 @@ WRONG = {
         ("plain_gradient_descent", "prediction = 0.001 * 100"),
         ("divided_twice", "prediction = 0.001 / 100"),
     ],
+    "optimizers.q1": [
+        (
+            "no_bias_correction",
+            """
+            def adam_step(w, g, m, s, t, learning_rate, beta_1, beta_2, epsilon):
+                m = beta_1 * m + (1 - beta_1) * g
+                s = beta_2 * s + (1 - beta_2) * g**2
+                return w - learning_rate * m / (np.sqrt(s) + epsilon), m, s
+            """,
+        ),
+        (
+            "no_root",
+            """
+            def adam_step(w, g, m, s, t, learning_rate, beta_1, beta_2, epsilon):
+                m = beta_1 * m + (1 - beta_1) * g
+                s = beta_2 * s + (1 - beta_2) * g**2
+                rate = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+                return w - rate * m / (s + epsilon), m, s
+            """,
+        ),
+        (
+            "old_means",
+            """
+            def adam_step(w, g, m, s, t, learning_rate, beta_1, beta_2, epsilon):
+                rate = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+                w_new = w - rate * m / (np.sqrt(s) + epsilon)
+                return w_new, beta_1 * m + (1 - beta_1) * g, beta_2 * s + (1 - beta_2) * g**2
+            """,
+        ),
+        (
+            "uphill",
+            """
+            def adam_step(w, g, m, s, t, learning_rate, beta_1, beta_2, epsilon):
+                m = beta_1 * m + (1 - beta_1) * g
+                s = beta_2 * s + (1 - beta_2) * g**2
+                rate = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+                return w + rate * m / (np.sqrt(s) + epsilon), m, s
+            """,
+        ),
+        (
+            "mutated",
+            """
+            def adam_step(w, g, m, s, t, learning_rate, beta_1, beta_2, epsilon):
+                m *= beta_1
+                m += (1 - beta_1) * g
+                s = beta_2 * s + (1 - beta_2) * g**2
+                rate = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+                return w - rate * m / (np.sqrt(s) + epsilon), m, s
+            """,
+        ),
+    ],
+    "optimizers.q2": [
+        ("beta_itself", "prediction = 0.8"),
+        ("one_step", "prediction = 1.8"),
+        ("wrong_answer", "prediction = 10"),
+    ],
+    "optimizers.q3": [
+        ("plain_gradient_descent", "first_step = 0.01 * 0.001"),
+        ("uncorrected", "first_step = 0.01 * 0.1 / 0.001**0.5"),
+    ],
+    "regularization.q1": [
+        ("not_scaled", "def dropout_forward(A, keep, rate):\n    return A * keep"),
+        (
+            "times_keep_probability",
+            "def dropout_forward(A, keep, rate):\n    return A * keep * (1 - rate)",
+        ),
+        ("divided_by_rate", "def dropout_forward(A, keep, rate):\n    return A * keep / rate"),
+        ("mask_inverted", "def dropout_forward(A, keep, rate):\n    return A * ~keep / (1 - rate)"),
+    ],
+    "regularization.q2": [
+        ("half", "def weight_decay_gradient(dW, W, l2):\n    return dW + l2 * W"),
+        ("sign", "def weight_decay_gradient(dW, W, l2):\n    return dW - 2 * l2 * W"),
+        (
+            "decayed_the_gradient",
+            "def weight_decay_gradient(dW, W, l2):\n    return dW * (1 - 2 * l2)",
+        ),
+        ("mutated", "def weight_decay_gradient(dW, W, l2):\n    dW += 2 * l2 * W\n    return dW"),
+    ],
+    "regularization.q3": [
+        ("scaled_down", "prediction = np.array([2.0, 4.0, 0.5]) * 0.7"),
+        ("scaled_up", "prediction = np.array([2.0, 4.0, 0.5]) / 0.7"),
+        ("shape", "prediction = np.array([2.0, 4.0])"),
+    ],
+    "numpy-cnn.q1": [
+        (
+            "missing_one",
+            "def output_size(n, k, stride, padding):\n    return (n + 2 * padding - k) // stride",
+        ),
+        (
+            "padding_once",
+            "def output_size(n, k, stride, padding):\n    return (n + padding - k) // stride + 1",
+        ),
+        (
+            "rounded",
+            "def output_size(n, k, stride, padding):\n"
+            "    return round((n + 2 * padding - k) / stride) + 1",
+        ),
+        (
+            "no_stride",
+            "def output_size(n, k, stride, padding):\n    return n + 2 * padding - k + 1",
+        ),
+    ],
+    "numpy-cnn.q2": [
+        ("not_halved", "prediction = 2"),
+        ("pooling_forgives_all", "prediction = 0"),
+        ("wrong_answer", "prediction = 4"),
+    ],
+    "numpy-cnn.q3": [
+        (
+            "spread",
+            """
+            def max_pool_backward(x, d_out):
+                return np.repeat(np.repeat(d_out, 2, axis=0), 2, axis=1)
+            """,
+        ),
+        (
+            "averaged",
+            """
+            def max_pool_backward(x, d_out):
+                return np.repeat(np.repeat(d_out, 2, axis=0), 2, axis=1) / 4
+            """,
+        ),
+        (
+            "minimum",
+            """
+            def max_pool_backward(x, d_out):
+                h, w = x.shape
+                windows = x.reshape(h // 2, 2, w // 2, 2)
+                is_min = windows == windows.min(axis=(1, 3), keepdims=True)
+                return (is_min * d_out[:, None, :, None]).reshape(h, w)
+            """,
+        ),
+    ],
     "cnn.q1": [
         (
             "flipped",
@@ -915,6 +1048,10 @@ def test_the_numbers_in_the_explanations():
     from dlbasics.cnn import epoch_steps
 
     assert divmod(60_000, 128) == (468, 96) and epoch_steps(50_000, 128) == 391
+    # optimizers.q2: 1 / (1 - beta) for 0.8, 0.9, 0.99; q3: alpha * g
+    assert [round(1 / (1 - b)) for b in (0.8, 0.9, 0.99)] == [5, 10, 100]
+    assert f"{0.01 * 0.001:.5f}" == "0.00001"
+    # numpy-cnn: none of its explanations' numbers but the shift: 2 positions, then 1
 
 
 # -- 7. the references the checks compare with are the package's own computations ---------------
@@ -931,6 +1068,39 @@ def test_a_gradient_reference_agrees_with_the_numerical_gradient(exercise):
             exercise.reference(*case.args), exercise.numerical(*case.args), strict=True
         ):
             assert relative_error(analytic, numeric) < 1e-8, case.label
+
+
+def test_the_adam_reference_is_the_optimizer_of_the_package():
+    from dlbasics.exercises.optimizers import _adam
+    from dlbasics.optimizers import Adam
+
+    rng = np.random.default_rng(0)
+    w, adam = rng.normal(size=5), Adam(learning_rate=0.01)
+    ours, m, s = w.copy(), np.zeros(5), np.zeros(5)
+    for t in range(1, 4):
+        g = rng.normal(size=5)
+        adam.step([w], [g])
+        ours, m, s = _adam(ours, g, m, s, t, 0.01, 0.9, 0.999, 1e-7)
+        np.testing.assert_allclose(ours, w, rtol=1e-12)
+
+
+def test_the_chapter_references_are_the_package_s_computations():
+    from dlbasics import conv_layers, regularization
+    from dlbasics.exercises import numpy_cnn, optimizers
+    from dlbasics.exercises import regularization as reg_exercises
+
+    rng = np.random.default_rng(1)
+    A = rng.normal(size=(4, 5))
+    mask = regularization.dropout_mask(A.shape, 0.25, rng, dtype=np.float64)
+    np.testing.assert_allclose(reg_exercises._dropout(A, mask > 0, 0.25), A * mask)
+    for n, k, stride, padding in [(28, 3, 1, 0), (28, 3, 2, 1), (7, 3, 2, 0), (5, 5, 1, 2)]:
+        assert numpy_cnn._output_size(n, k, stride, padding) == conv_layers.output_size(
+            n, k, stride, padding
+        )
+    assert numpy_cnn._pooled_shift() == 1
+    assert optimizers._top_speed() == pytest.approx(1 / (1 - optimizers.BETA))
+    first = optimizers._first_adam_step()
+    assert first == pytest.approx(0.01, rel=0.01) and first < 0.01  # epsilon takes a little
 
 
 def test_the_rmsprop_reference_is_the_optimizer_of_the_package():

@@ -25,17 +25,24 @@ FLOORS = {
         "activations", "losses", "optimizers", "gradient_check", "linear_regression",
         "perceptron", "mlp", "vanishing", "convolution", "preprocessing", "mnist", "glossary",
         "plots", "plots._core", "plots.classifiers", "plots.gradients", "plots.images",
-        "plots.regression", "schedules",
+        "plots.regression", "schedules", "regularization", "conv_layers", "batchnorm",
+        "plots.training",
     },
-    2: {"mnist_runs", "mnist_numpy", "keras_models", "cnn"},
+    2: {
+        "mnist_runs", "mnist_numpy", "keras_models", "cnn", "cnn_data", "numpy_cnn",
+        "overfitting", "shifted_digits",
+    },
     # the exercises use the lessons (and cnn.epoch_steps); nothing imports them
     3: {"exercises", *(f"exercises.{name}" for name in (
         "_text", "_compare", "_attempt", "_mistakes", "_kinds", "linear_regression",
         "gradient_descent", "perceptron", "mlp_xor", "backpropagation", "activations",
         "vanishing_gradients", "mnist_data", "softmax_cross_entropy", "keras_mlp", "numpy_mlp",
-        "cnn",
+        "optimizers", "regularization", "cnn", "numpy_cnn",
     ))},
-    4: {"bench", "bench._machine", "bench.numpy_vs_keras", "bench.cnn_vs_keras_io"},
+    4: {
+        "bench", "bench._machine", "bench.numpy_vs_keras", "bench.cnn_vs_keras_io",
+        "bench.numpy_cnn_vs_keras",
+    },
     5: {"cli", "__main__"},
 }  # fmt: skip
 FLOOR = {module: floor for floor, modules in FLOORS.items() for module in modules}

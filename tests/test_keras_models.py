@@ -218,6 +218,39 @@ def test_numpy_run_learns_and_is_reproducible():
         assert again.history[key] == pytest.approx(first.history[key], rel=1e-6)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"optimizer": "adagrad"}, ValueError, "unknown optimizer 'adagrad'"),
+        ({"optimizer": None}, TypeError, "optimizer must be a name such as 'adam'"),
+        ({"optimizer_settings": {"momentum": 2.0}, "optimizer": "sgd"}, ValueError,
+         r"momentum must be in \[0, 1\)"),
+        ({"optimizer_settings": {"rho": 0.9}, "optimizer": "sgd"}, TypeError, "rho"),
+        ({"optimizer_settings": [0.9]}, TypeError, "optimizer_settings must be a dict"),
+    ],
+)  # fmt: skip
+def test_numpy_run_checks_its_optimizer_before_training(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        train_numpy_mlp(synthetic_digits(4, 4), cache_dir=False, **kwargs)
+
+
+def test_numpy_run_with_another_optimizer_records_every_batch():
+    data = synthetic_digits(n_train=300)
+    settings = {"epochs": 2, "seed": 0, "verbose": False, "cache_dir": False}
+    adam = train_numpy_mlp(data, optimizer="adam", **settings)
+    momentum = train_numpy_mlp(
+        data, optimizer="sgd", optimizer_settings={"momentum": 0.9}, **settings
+    )
+    default = train_numpy_mlp(data, **settings)
+    assert len(adam.batch_loss) == 2 * 3  # ceil(300 / 128) batches per epoch
+    assert adam.batch_loss != momentum.batch_loss != default.batch_loss
+    # the epoch's loss is the mean of its batches' losses, weighted by their sizes
+    sizes = np.array([128, 128, 44])
+    assert default.history["loss"][0] == pytest.approx(np.dot(default.batch_loss[:3], sizes) / 300)
+    rmsprop = train_numpy_mlp(data, optimizer="rmsprop", optimizer_settings={}, **settings)
+    assert rmsprop.to_dict() | {"fit_seconds": 0} == default.to_dict() | {"fit_seconds": 0}
+
+
 def test_keras_run_learns_and_is_cached(tmp_path):
     require("keras")
     data = synthetic_digits()

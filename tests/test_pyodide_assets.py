@@ -210,3 +210,14 @@ def test_the_tag_badges_nbconvert_draws_are_removed():
     assert HOOK.CELL_TAGS.sub("", html) == (
         '<div class="jp-InputArea-editor" data-type="inline">\n<div class="cm-editor">code</div>'
     )
+
+
+def test_the_dlbasics_wheel_takes_the_version_of_the_package(tmp_path):
+    """pyproject.toml's version is dynamic (dlbasics.__version__): the wheel reads it from there."""
+    import dlbasics
+
+    wheel = HOOK.build_dlbasics_wheel(REPO, tmp_path)
+    assert wheel.name == f"dlbasics-{dlbasics.__version__}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = archive.read(f"dlbasics-{dlbasics.__version__}.dist-info/METADATA").decode()
+    assert f"Version: {dlbasics.__version__}" in metadata

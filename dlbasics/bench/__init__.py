@@ -5,6 +5,8 @@
 - :mod:`~dlbasics.bench.cnn_vs_keras_io`: our CNN against keras-io's convnet, time to 99 % test
   accuracy, and the validation study behind the CNN's design (``dlbasics bench-cnn``,
   ``make bench-cnn``);
+- :mod:`~dlbasics.bench.numpy_cnn_vs_keras`: one epoch of the NumPy CNN against the same network
+  in Keras, timed in one run (the NumPy CNN page);
 - :mod:`~dlbasics.bench._machine`: the CPU, load and library versions recorded with each result.
 
 ``from dlbasics import bench; bench.run(...)`` (the numpy-mlp page) is

@@ -37,5 +37,8 @@ MODULES = (
     "softmax_cross_entropy",
     "keras_mlp",
     "numpy_mlp",
+    "optimizers",
+    "regularization",
     "cnn",
+    "numpy_cnn",
 )

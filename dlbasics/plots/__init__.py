@@ -17,7 +17,7 @@ made for ``ax=`` should be made inside ``with plots.style():``, so it gets the l
 ``STRINGS`` holds every label in both languages.
 
 The plots live in one module per topic (``regression``, ``classifiers``, ``gradients``,
-``images``); ``_core`` holds the language, the strings and the font. To add a plot: put its
+``images``, ``training``); ``_core`` holds the language, the strings and the font. To add a plot: put its
 strings under the same key in both tables of ``_core._STRINGS``, then write a
 function that opens ``with _style():``, gets a figure from ``_axes(ax)``, takes every label from
 ``text(key)`` and returns None. ``tests/test_plots.py`` checks that both tables have the same keys.
@@ -52,6 +52,15 @@ from .regression import (
     plot_fit,
     plot_learning_rates,
 )
+from .training import (
+    plot_batch_losses,
+    plot_cost_gaps,
+    plot_feature_maps,
+    plot_filters,
+    plot_optimizer_paths,
+    plot_shift_accuracy,
+    plot_training_curves,
+)
 
 __all__ = [
     "LANGUAGES",
@@ -62,6 +71,13 @@ __all__ = [
     "set_language",
     "text",
     "plot_activations",
+    "plot_batch_losses",
+    "plot_cost_gaps",
+    "plot_feature_maps",
+    "plot_filters",
+    "plot_optimizer_paths",
+    "plot_shift_accuracy",
+    "plot_training_curves",
     "plot_convolution",
     "plot_cost_curve",
     "plot_cost_history",

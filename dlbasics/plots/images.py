@@ -63,8 +63,9 @@ def show_digit(image, *, label=None, values: bool = False, ax=None) -> None:
         ax.set_title(title)
 
 
-def show_digits(images, labels=None, *, n_columns: int = 10) -> None:
-    """Several images ``(n, height, width)`` in a grid, each titled with its label when given."""
+def show_digits(images, labels=None, *, n_columns: int = 10, frame: bool = False) -> None:
+    """Several images ``(n, height, width)`` in a grid, each titled with its label when given;
+    ``frame=True`` draws each image's border, so that where a digit sits in it shows."""
     import matplotlib.pyplot as plt
 
     images = as_float_array("images", images, ndim=3, shape_hint="(n_images, height, width)")
@@ -86,7 +87,11 @@ def show_digits(images, labels=None, *, n_columns: int = 10) -> None:
             layout="constrained",
         )
         for index, ax in enumerate(axes.flat):
-            ax.set_axis_off()
+            if frame and index < images.shape[0]:
+                ax.set(xticks=[], yticks=[])
+                ax.grid(False)
+            else:
+                ax.set_axis_off()
             if index < images.shape[0]:
                 ax.imshow(images[index], cmap="binary", vmin=low, vmax=high)
                 if labels is not None:

@@ -26,8 +26,20 @@ from functools import cache
 import numpy as np
 import pytest
 
-from dlbasics import activations, cnn, lecture, losses, mnist, mnist_runs, schedules
-from dlbasics.optimizers import RMSprop
+from dlbasics import (
+    activations,
+    batchnorm,
+    cnn,
+    cnn_data,
+    lecture,
+    losses,
+    mnist,
+    mnist_runs,
+    numpy_cnn,
+    overfitting,
+    schedules,
+)
+from dlbasics.optimizers import SGD, Adam, RMSprop
 
 from .._support import REPO
 from ..test_site import PAGES
@@ -106,7 +118,12 @@ ALLOWED: dict[str, dict[str, list[Check]]] = {
         "3.11": [const(requires_python, "the oldest Python (pyproject requires-python)")],
         "10": [const(lambda: nav_position("keras-mlp"), "the learning path's row = nav place")],
         "11": [const(lambda: nav_position("numpy-mlp"), "the learning path's row = nav place")],
-        "12": [const(lambda: nav_position("cnn"), "the learning path's row = nav place")],
+        "12": [const(lambda: nav_position("optimizers"), "the learning path's row = nav place")],
+        "13": [
+            const(lambda: nav_position("regularization"), "the learning path's row = nav place")
+        ],
+        "14": [const(lambda: nav_position("cnn"), "the learning path's row = nav place")],
+        "15": [const(lambda: nav_position("numpy-cnn"), "the learning path's row = nav place")],
         "50": [code("the first check's n_samples=50")],
     },
     "linear-regression": {"50": [code("make_data(n_samples=50)")]},
@@ -223,6 +240,99 @@ ALLOWED: dict[str, dict[str, list[Check]]] = {
             const(lambda: math.ceil(N_TRAIN * (1 - cnn.VALIDATION_FRACTION)), "images trained on")
         ],
         "311,650": [PARAMS],
+        "1e-3": [
+            const(lambda: batchnorm.EPSILON, "BatchNormalization's epsilon (batchnorm.EPSILON)")
+        ],
+    },
+    # issue 15: the three chapters past the lecture
+    "optimizers": {
+        "50": [code("make_data(n_samples=50)")],
+        "100": [code("n_steps = 100")],
+        "0.9": [
+            code("momentum=0.9"),
+            const(lambda: RMSprop().rho, "RMSprop's rho"),
+            const(lambda: Adam().beta_1, "Adam's beta_1"),
+        ],
+        "90": [const(lambda: 100 * 0.9, "momentum 0.9: 90 % of the previous step")],
+        "10": [
+            code("batches of 10"),
+            const(lambda: 1 / (1 - 0.9), "1 / (1 - beta), beta = 0.9"),
+            const(lambda: SGD().learning_rate / RMSprop().learning_rate, "0.01 vs 0.001"),
+        ],
+        "3.16": [
+            const(lambda: 1 / math.sqrt(1 - RMSprop().rho), "1 / sqrt(1 - rho)"),
+            const(lambda: 0.1 / math.sqrt(0.001), "0.1 / sqrt(0.001), Adam's step 1"),
+        ],
+        "0.1": [
+            const(lambda: 1 - Adam().beta_1, "1 - beta_1"),
+            const(lambda: 1 - RMSprop().rho, "1 - rho"),
+        ],
+        "0.001": [
+            const(lambda: RMSprop().learning_rate, "RMSprop's and Adam's learning rate"),
+            const(lambda: 1 - Adam().beta_2, "1 - beta_2"),
+        ],
+        "1e-7": [const(lambda: RMSprop().epsilon, "RMSprop's and Adam's epsilon")],
+        "0.999": [const(lambda: Adam().beta_2, "Adam's beta_2")],
+        "0.25": [fact("the gradient-descent page's learning rate that diverges (its code)")],
+        "0.05": [code("learning_rate=0.05")],
+        "0.5": [code("learning_rate=0.5, one step on the round bowl")],
+        "255": [const(lambda: np.iinfo(np.uint8).max, "the MNIST pages divide the pixels by 255")],
+        "60,000": [TRAIN],
+        "128": [BATCH],
+        "469": [
+            const(lambda: math.ceil(N_TRAIN / lecture.BATCH_SIZE), "steps per epoch, batch 128")
+        ],
+        "784": [PIXELS],
+        "0.01": [const(lambda: SGD().learning_rate, "SGD's default learning rate (Keras')")],
+        "392": [HIDDEN],
+    },
+    "regularization": {
+        "784": [PIXELS],
+        "256": [const(lambda: overfitting.LAYER_SIZES[1], "overfitting.LAYER_SIZES")],
+        "10": [CLASSES],
+        "1,000": [const(lambda: overfitting.N_TRAIN, "overfitting.N_TRAIN")],
+        "0.02": [const(lambda: overfitting.LEARNING_RATE, "overfitting.LEARNING_RATE")],
+        "0.9": [
+            const(lambda: overfitting.MOMENTUM, "overfitting.MOMENTUM"),
+            fact("an accuracy near 0.9: the table's test accuracies (page test)"),
+        ],
+        "32": [const(lambda: overfitting.BATCH_SIZE, "overfitting.BATCH_SIZE")],
+        "40": [const(lambda: overfitting.EPOCHS, "overfitting.EPOCHS")],
+        "10,000": [const(lambda: mnist_runs.N_HOLDOUT, "the holdout"), TEST],
+        "100": [fact("a training accuracy of 100 %: tests/pages/test_chapter_pages.py holds it")],
+        "1e-3": [const(lambda: overfitting.L2, "overfitting.L2")],
+        "0.3": [const(lambda: overfitting.DROPOUT, "overfitting.DROPOUT")],
+        "0.5": [code("dropout_mask(..., 0.5, ...)")],
+        "0.1": [const(lambda: 1 - 0.9, "1 - 0.9 in the standard error")],
+        "0.003": [const(lambda: math.sqrt(0.9 * 0.1 / N_TEST), "sqrt(0.9 * 0.1 / 10,000)")],
+        "6,000": [
+            const(lambda: N_TRAIN - math.ceil(N_TRAIN * (1 - cnn_data.VALIDATION_FRACTION)), "val")
+        ],
+    },
+    "numpy-cnn": {
+        "98": [fact("more than 98 % right: tests/pages/test_chapter_pages.py, test_numpy_cnn.py")],
+        "28": [SIDE],
+        "26": [const(lambda: HEIGHT - 3 + 1, "28 - 3 + 1")],
+        "676": [const(lambda: (HEIGHT - 3 + 1) ** 2, "26 x 26 windows")],
+        "128": [const(lambda: numpy_cnn.BATCH_SIZE, "numpy_cnn.BATCH_SIZE")],
+        "16": [code("16 filters in the first layer (Conv2D(1, 16, 3) in numpy_cnn)")],
+        "160": [const(lambda: 3 * 3 * 1 * 16 + 16, "conv1's parameters")],
+        "32": [const(lambda: numpy_cnn.build_numpy_cnn().layers[3].W.shape[3], "conv2's filters")],
+        "4,640": [const(lambda: numpy_cnn.build_numpy_cnn().layers[3].W.size + 32, "conv2's")],
+        "800": [const(lambda: numpy_cnn.build_numpy_cnn().layers[-1].W.shape[0], "flattened")],
+        "10": [CLASSES, const(lambda: 100 * schedules.WARMUP_FRACTION, "warm-up over 10 %")],
+        "0.005": [const(lambda: numpy_cnn.PEAK_LEARNING_RATE, "numpy_cnn.PEAK_LEARNING_RATE")],
+        "54,000": [const(lambda: math.ceil(N_TRAIN * (1 - cnn_data.VALIDATION_FRACTION)), "train")],
+        "6,000": [
+            const(lambda: N_TRAIN - math.ceil(N_TRAIN * (1 - cnn_data.VALIDATION_FRACTION)), "val")
+        ],
+        "24": [const(lambda: lecture.TOTAL_PARAMS / numpy_cnn.build_numpy_cnn().n_params, "ratio")],
+        "121": [const(lambda: 11 * 11, "conv2's 11 x 11 windows")],
+        "144": [const(lambda: 3 * 3 * 16, "a 3 x 3 x 16 window")],
+        "12,810": [
+            const(lambda: numpy_cnn.build_numpy_cnn().n_params, "the NumPy CNN's parameters")
+        ],
+        "99": [const(lambda: 100 * cnn.TARGET_ACCURACY, "cnn.TARGET_ACCURACY, in %")],
     },
 }
 
