@@ -109,6 +109,21 @@ OUTPUTS_JS = f"""() => ({CELLS_JS})().map((cell) => ({{
 }}))"""
 
 
+def page_code_cells(site_dir: Path, site_page) -> list:
+    """The code cells of a page's downloaded .ipynb that are the page's own, in page order.
+
+    hooks/downloads.py puts a setup cell (install the package where it is missing) first, which
+    the page does not show; every other code cell is the page's, with the build's outputs.
+    """
+    import nbformat
+
+    notebook = nbformat.read(
+        site_page.html_file(site_dir).parent / f"{site_page.name}.ipynb", as_version=4
+    )
+    cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    return cells[1:] if "dlbasics" in notebook.metadata else cells
+
+
 def session_state(page) -> str:
     return page.get_attribute(".dlbasics-bar", "data-dlbasics-session") or ""
 

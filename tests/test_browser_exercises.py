@@ -57,11 +57,7 @@ def server(site_dir):
 
 def check_cell_number(site_dir, site_page, exercise) -> int:
     """The 1-based number of the code cell that calls ``ex.qN.check(...)``."""
-    nbformat = pytest.importorskip("nbformat")
-    notebook = nbformat.read(
-        site_page.html_file(site_dir).parent / f"{site_page.name}.ipynb", as_version=4
-    )
-    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    cells = [cell.source for cell in rs.page_code_cells(site_dir, site_page)]
     return next(i for i, code in enumerate(cells, 1) if f"ex.{exercise.key}.check(" in code)
 
 

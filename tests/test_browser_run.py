@@ -102,11 +102,8 @@ def open_page(context, server, site_page: bs.SitePage):
 
 
 def build_notebook(site_dir, site_page):
-    nbformat = require("nbformat")
-    notebook = nbformat.read(
-        site_page.html_file(site_dir).parent / f"{site_page.name}.ipynb", as_version=4
-    )
-    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+    require("nbformat")
+    return rs.page_code_cells(site_dir, site_page)
 
 
 def pyodide_requests(urls: list[str]) -> list[str]:
