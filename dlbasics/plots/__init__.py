@@ -19,12 +19,17 @@ The plots live in one module per topic (``regression``, ``classifiers``, ``gradi
 strings under the same key in both tables of ``_core._STRINGS``, then write a
 function that opens ``with _style():``, gets a figure from ``_axes(ax)``, takes every label from
 ``text(key)`` and returns None. ``tests/test_plots.py`` checks that both tables have the same keys.
+
+:func:`describe` turns a drawn figure into a text alternative in the same language (the kind of
+chart, its title, axes, legend and bar values); in Jupyter every figure's PNG output carries it
+as its ``alt`` text (``_describe``), and the site puts it into the page's ``<img alt>``.
 """
 
 from ._core import _STRINGS as _STRINGS
 from ._core import LANGUAGES, hangul_font, language, set_language, text
 from ._core import _axes as _axes
 from ._core import _style as _style
+from ._describe import describe
 from .classifiers import (
     plot_decision_boundary,
     plot_errors_per_epoch,
@@ -54,6 +59,7 @@ from .regression import (
 
 __all__ = [
     "LANGUAGES",
+    "describe",
     "hangul_font",
     "language",
     "set_language",

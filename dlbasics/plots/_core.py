@@ -84,6 +84,22 @@ _STRINGS = {
         "learning_rate_axis": "학습률",
         "schedule_title": "학습률 스케줄: 워밍업 후 0까지 직선으로 감소",
         "epoch_boundary": "에포크 경계",
+        # text alternatives (plots._describe): what a screen reader says instead of the picture
+        "alt_kind_image": "이미지",
+        "alt_kind_regions": "색으로 나눈 영역",
+        "alt_kind_contour": "등고선",
+        "alt_kind_bars": "막대 그래프",
+        "alt_kind_scatter": "산점도",
+        "alt_kind_line": "선 그래프",
+        "alt_x_axis": "가로축",
+        "alt_y_axis": "세로축",
+        "alt_log_scale": "로그 눈금",
+        "alt_range": "{low}부터 {high}까지",
+        "alt_bars": "막대",
+        "alt_legend": "범례",
+        "alt_panels": "그래프 {n}개.",
+        "alt_images": "이미지 {n}개",
+        "alt_empty": "빈 그림",
     },
     "en": {
         "x": "input x",
@@ -156,6 +172,22 @@ _STRINGS = {
         "learning_rate_axis": "learning rate",
         "schedule_title": "Learning-rate schedule: warm-up, then a straight line down to 0",
         "epoch_boundary": "epoch boundary",
+        # text alternatives (plots._describe): what a screen reader says instead of the picture
+        "alt_kind_image": "image",
+        "alt_kind_regions": "shaded regions",
+        "alt_kind_contour": "contour lines",
+        "alt_kind_bars": "bar chart",
+        "alt_kind_scatter": "scatter plot",
+        "alt_kind_line": "line chart",
+        "alt_x_axis": "x axis",
+        "alt_y_axis": "y axis",
+        "alt_log_scale": "log scale",
+        "alt_range": "from {low} to {high}",
+        "alt_bars": "Bars",
+        "alt_legend": "Legend",
+        "alt_panels": "{n} panels.",
+        "alt_images": "{n} images",
+        "alt_empty": "an empty figure",
     },
 }
 
@@ -238,6 +270,9 @@ def _style():
         # mode on as it loads; keep that, or no later plot would be shown.
         interactive = plt.isinteractive()
     plt.interactive(interactive)
+    from ._describe import attach_to_jupyter  # here: the inline backend is loaded by now
+
+    attach_to_jupyter()  # the figure's PNG output carries its description as alt text
 
 
 def _axes(ax):
