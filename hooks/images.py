@@ -13,8 +13,9 @@ hook rewrites every ``<img>`` of the page:
 - ``alt``: the output's ``metadata["image/png"]["alt"]``, which dlbasics.plots writes in the
   page's language (``dlbasics.plots.describe``), found by the image's data (nbconvert's own
   "No description has been provided for this image" counts as none);
-- ``loading="lazy"`` and ``decoding="async"`` on every image after the first, which may be on the
-  first screen (a lazy image there would load late).
+- ``loading="lazy"`` and ``decoding="async"`` on every image below the fold: all but a first
+  image that has less than ``FIRST_SCREEN_CHARACTERS`` of text before it in the article (it may
+  be on a phone's first screen, where a lazy image would load late).
 
 An image left without alt text, width or height is logged as a warning, which fails a strict
 build; the message says how to fix it.
@@ -40,6 +41,9 @@ DATA_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,(.*)", re.DOTALL)
 EXTENSIONS = {"png": "png", "jpeg": "jpg", "gif": "gif", "webp": "webp"}
 # What nbconvert (7.x) writes into an <img> that has no alt text: no text alternative at all.
 NBCONVERT_NO_ALT = "No description has been provided for this image"
+# About the text of a phone's first screen (412 x 823 CSS px: the title, 15-20 lines of text).
+FIRST_SCREEN_CHARACTERS = 800
+TAG = re.compile(r"<[^>]+>")
 
 
 def parse_tag(tag: str) -> dict[str, str | None]:
@@ -85,10 +89,15 @@ def rewrite_images(page_html: str, folder: Path, metadata: dict[str, dict], wher
     """``page_html`` with every ``<img>`` rewritten as the module docstring says; the ``data:``
     images are written into ``folder``. Problems are logged as warnings naming ``where``."""
     count = 0
+    article = page_html.find("<article")
 
     def replace(match):
         nonlocal count
         count += 1
+        on_first_screen = False
+        if count == 1:
+            text_before = TAG.sub(" ", page_html[max(article, 0) : match.start()])
+            on_first_screen = len(" ".join(text_before.split())) < FIRST_SCREEN_CHARACTERS
         attributes = parse_tag(match[0])
         source = attributes.get("src") or ""
         inline = DATA_URI.fullmatch(source.strip())
@@ -106,7 +115,7 @@ def rewrite_images(page_html: str, folder: Path, metadata: dict[str, dict], wher
                 width, height = pixel_size(data)
                 attributes["width"] = str(described.get("width") or width)
                 attributes["height"] = str(described.get("height") or height)
-        if count > 1:
+        if not on_first_screen:
             attributes.setdefault("loading", "lazy")
             attributes.setdefault("decoding", "async")
         if (attributes.get("alt") or NBCONVERT_NO_ALT).strip() == NBCONVERT_NO_ALT:
