@@ -13,7 +13,7 @@ export DLBASICS_MNIST_DIR ?= $(abspath $(MNIST_DIR))
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
 
-.PHONY: help venv serve build build-clean test lint format bench bench-cnn lock clean
+.PHONY: help venv serve build build-clean test lint format bench bench-cnn audit lock clean
 
 help:
 	@echo "make serve   serve the site at http://127.0.0.1:8000 (executed pages are cached)"
@@ -21,6 +21,7 @@ help:
 	@echo "make build   build the site into site/ (clean: every page executed)"
 	@echo "make bench   NumPy trainer vs Keras vs the BLAS floor"
 	@echo "make bench-cnn  our CNN vs the keras-io convnet, time to 99% test accuracy"
+	@echo "make audit   Lighthouse (phone) on every page of both languages -> benchmarks/audit.json, README"
 
 venv: $(STAMP)
 
@@ -64,6 +65,12 @@ bench: $(STAMP)
 
 bench-cnn: $(STAMP)
 	$(BIN)/python -m dlbasics bench --cnn
+
+# Lighthouse (package.json) with Debian's Chromium on every built page, served with gzip as GitHub
+# Pages serves it; 3 runs a page, ~10 minutes. Needs a quiet machine, like the benchmarks.
+audit: $(STAMP) node_modules/.installed
+	CHROME_PATH="$${CHROME_PATH:-/usr/bin/chromium}" PATH="$(abspath $(BIN)):$$PATH" \
+	  $(BIN)/python scripts/audit.py
 
 clean:
 	rm -rf site .cache .pytest_cache artifacts

@@ -13,6 +13,11 @@ the code cells' copy button (clipboard.umd.js, 4 KB) into every page.
 2. ``on_post_build``, after every language is built and the math is typeset (hooks/assets.py):
    the script is written as it was; the kept CSS is trimmed to what the built site can use and
    written to its file.
+
+The template also writes every code cell twice, once highlighted and once, hidden, for the copy
+button; and a "Copied!" notice into each button. Both are marked ``data-search-exclude`` (which
+Material's search plugin honours, then removes), so the search index, which every page downloads,
+holds each cell's code once.
    - A rule stays when one of its selectors can match: every class, id and element name it needs
      (outside ``:not()`` and other functions) occurs in some page of the site, or is a word in
      the site's own scripts (a class a script may add at run time: Material wraps every table
@@ -50,6 +55,8 @@ SCRIPT_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 KEYFRAMES = {"keyframes", "-webkit-keyframes", "-moz-keyframes", "-o-keyframes"}
 GROUPING = {"media", "supports"}
 
+# The hidden copy of a cell's code, and the copy button with its "Copied!" notice.
+NOT_FOR_SEARCH = re.compile(r'<div(?=[^>]*\bclass="clipboard-copy-txt")|<clipboard-copy(?=[\s>])')
 _kept_css: dict[str, None] = {}  # the pages' <style> blocks, in order, without duplicates
 _kept_scripts: dict[str, None] = {}  # the pages' copy-button script (one, the same everywhere)
 
@@ -79,7 +86,8 @@ def on_page_content(html, page, config, files):
         _kept_css.setdefault(css, None)
     for script in CLIPBOARD_SCRIPT.findall(html):
         _kept_scripts.setdefault(script.strip(), None)
-    return CLIPBOARD_SCRIPT.sub("", html)
+    html = CLIPBOARD_SCRIPT.sub("", html)
+    return NOT_FOR_SEARCH.sub(lambda tag: f'{tag[0]} data-search-exclude="1"', html)
 
 
 # -- 2. trim the CSS to what the site uses -------------------------------------------------------
