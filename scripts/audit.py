@@ -9,7 +9,7 @@ Lighthouse (pinned in package.json) drives Chromium (``CHROME_PATH``, default De
 /usr/bin/chromium) with its default mobile settings: a Moto G Power screen, simulated slow 4G and a
 4x slower CPU. The site is served from 127.0.0.1 with gzip, as GitHub Pages serves it (text types
 compressed, ``Cache-Control: max-age=600``, ``/page`` redirected to ``/page/``, 404.html for a
-missing page). Every page is audited ``--runs`` times; the table shows each page's median run
+missing page, kept-alive connections: scripts/pages_server.py). Every page is audited ``--runs`` times; the table shows each page's median run
 (by performance score) and the spread of the performance score over the runs. Simulated
 throttling scales the CPU time the machine really took, so a busy machine lowers the scores: the
 JSON records the load average before and after.
@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
-import gzip
-import http.server
 import json
 import os
 import platform
@@ -29,11 +26,14 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+
+from scripts.pages_server import PagesServer  # noqa: E402
+
 README = ROOT / "README.md"
 RESULTS = ROOT / "benchmarks" / "audit.json"
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -47,92 +47,7 @@ CHROME_FLAGS = (
     "--disable-background-networking --disable-component-update --disable-sync "
     "--disable-default-apps"
 )
-# What GitHub Pages compresses (it leaves images and fonts, already compressed, as they are).
-COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 PAGE_TIMEOUT = 300  # seconds for one Lighthouse run
-
-
-# -- serving the site as GitHub Pages does -------------------------------------------------------
-
-
-class GzipHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files with gzip for text types, GitHub Pages' cache header and its 404 page, over
-    keep-alive connections (HTTP/1.1; GitHub Pages also speaks HTTP/2)."""
-
-    protocol_version = "HTTP/1.1"  # http.server's default, HTTP/1.0, opens a connection per file
-
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "application/javascript",
-        ".mjs": "application/javascript",
-        ".json": "application/json",
-        ".woff2": "font/woff2",
-        ".ipynb": "application/x-ipynb+json",
-    }
-
-    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
-        pass
-
-    def handle(self):
-        try:
-            super().handle()
-        except (ConnectionResetError, BrokenPipeError):
-            pass  # the browser dropped a kept-alive connection it no longer needed
-
-    def send_head(self) -> bytes | None:
-        """Send the status and headers; return the body to send (None: already answered)."""
-        path = Path(self.translate_path(self.path))
-        if path.is_dir() and not urlsplit(self.path).path.endswith("/"):
-            super().send_head()  # the 301 to "/page/"
-            return None
-        if path.is_dir():
-            path = path / "index.html"
-        status = 200
-        if not path.is_file():
-            path, status = Path(self.directory) / "404.html", 404
-        body = path.read_bytes()
-        content_type = self.guess_type(str(path))
-        compress = content_type.startswith(COMPRESSED_TYPES) and "gzip" in self.headers.get(
-            "Accept-Encoding", ""
-        )
-        if compress:
-            body = gzip.compress(body, compresslevel=6)
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        if compress:
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Vary", "Accept-Encoding")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "max-age=600")
-        self.end_headers()
-        return body
-
-    def do_GET(self):
-        body = self.send_head()
-        if body is not None:
-            self.wfile.write(body)
-
-    def do_HEAD(self):
-        self.send_head()
-
-
-class GzipServer:
-    """Serve ``root`` on 127.0.0.1 at a free port in a background thread (a context manager)."""
-
-    def __init__(self, root: Path):
-        handler = functools.partial(GzipHandler, directory=str(root))
-        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> GzipServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
 
 
 # -- the pages -----------------------------------------------------------------------------------
@@ -268,11 +183,11 @@ def audit(site: Path, runs: int, pages: list[str] | None = None, keep: Path | No
     started = dt.datetime.now(dt.UTC)
     load_before = os.getloadavg()[0]
     results = []
-    with GzipServer(site) as server, tempfile.TemporaryDirectory() as scratch:
+    with PagesServer(site) as server, tempfile.TemporaryDirectory() as scratch:
         for path in pages:
             page_runs = []
             for run in range(runs):
-                lhr = lighthouse(server.base_url + path, chrome, Path(scratch))
+                lhr = lighthouse(server.url(path), chrome, Path(scratch))
                 if keep is not None:  # the whole report, to see why a page scores what it does
                     keep.mkdir(parents=True, exist_ok=True)
                     name = path.strip("/").replace("/", "-") or "home"

@@ -11,26 +11,25 @@ from __future__ import annotations
 
 import functools
 import html as html_module
-import http.server
 import json
 import os
 import re
 import shutil
-import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
+
+from scripts.pages_server import PagesServer
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 ARTIFACTS = REPO / "artifacts"
 DEFAULT_LANGUAGE = "ko"  # served at /; every other language at /<language>/
 LANGUAGES = ("ko", "en")
-LOCAL_HOST = "127.0.0.1"
 
 # Chromium as root on a machine without a network: no sandbox (root), no GPU, and none of the
 # background services that phone home (component updates, sync, field trials, QUIC probes).
@@ -95,46 +94,8 @@ def skip_or_fail(reason: str):
 # -- serving the site ----------------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
-        pass
-
-    def handle(self):
-        try:
-            super().handle()
-        except (ConnectionResetError, BrokenPipeError):
-            pass  # the browser dropped a connection it no longer needed
-
-
-class SiteServer:
-    """Serve ``root`` on 127.0.0.1 at a free port, in a background thread (a context manager)."""
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        handler = functools.partial(_QuietHandler, directory=str(self.root))
-        self._httpd = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-        self._httpd.daemon_threads = True
-        self.port = self._httpd.server_address[1]
-        self.base_url = f"http://{LOCAL_HOST}:{self.port}/"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> SiteServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=10)
-
-    def url(self, path: str) -> str:
-        return urljoin(self.base_url, path.lstrip("/"))
-
-    def is_local(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme in ("data", "blob", "about"):
-            return True  # never leaves the browser
-        return parts.scheme in ("http", "https") and parts.hostname == LOCAL_HOST
+# The site is served as GitHub Pages serves it: gzip, keep-alive, its 404 page (scripts/).
+SiteServer = PagesServer
 
 
 @functools.cache
