@@ -29,7 +29,7 @@ def describe(figure=None) -> str:
     figure = plt.gcf() if figure is None else figure
     panels = [ax for ax in figure.axes if ax.get_visible() and _kinds(ax)]
     parts = []
-    title = figure._suptitle.get_text() if figure._suptitle is not None else ""
+    title = figure.get_suptitle()
     if title:
         parts.append(f"{title}.")
     if len(panels) > 1 and all(_kinds(ax) == ["image"] for ax in panels):
