@@ -67,7 +67,7 @@ bench-cnn: $(STAMP)
 	$(BIN)/python -m dlbasics bench --cnn
 
 # Lighthouse (package.json) with Debian's Chromium on every built page, served with gzip as GitHub
-# Pages serves it; 3 runs a page, ~10 minutes. Needs a quiet machine, like the benchmarks.
+# Pages serves it; 3 runs a page, ~20 minutes. Needs a quiet machine, like the benchmarks.
 audit: $(STAMP) node_modules/.installed
 	CHROME_PATH="$${CHROME_PATH:-/usr/bin/chromium}" PATH="$(abspath $(BIN)):$$PATH" \
 	  $(BIN)/python scripts/audit.py

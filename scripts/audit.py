@@ -7,12 +7,14 @@
 
 Lighthouse (pinned in package.json) drives Chromium (``CHROME_PATH``, default Debian's
 /usr/bin/chromium) with its default mobile settings: a Moto G Power screen, simulated slow 4G and a
-4x slower CPU. The site is served from 127.0.0.1 with gzip, as GitHub Pages serves it (text types
-compressed, ``Cache-Control: max-age=600``, ``/page`` redirected to ``/page/``, 404.html for a
-missing page, kept-alive connections: scripts/pages_server.py). Every page is audited ``--runs`` times; the table shows each page's median run
-(by performance score) and the spread of the performance score over the runs. Simulated
-throttling scales the CPU time the machine really took, so a busy machine lowers the scores: the
-JSON records the load average before and after.
+4x slower CPU. The site is served from 127.0.0.1 as GitHub Pages serves it (scripts/pages_server.py:
+gzip, keep-alive, its 404 page). Every page is audited ``--runs`` times; the table shows each
+page's median run (by performance score) and the spread of that score over the runs.
+
+Simulated throttling scales the CPU time the page really took, so a busy machine lowers the
+scores. So the JSON records the load average at every run, and the audit measures a reference in
+the same run: a plain Material page with the site's theme (one page of Korean text and code), once
+before each page, under the same load as the pages.
 """
 
 from __future__ import annotations
@@ -48,6 +50,25 @@ CHROME_FLAGS = (
     "--disable-default-apps"
 )
 PAGE_TIMEOUT = 300  # seconds for one Lighthouse run
+REFERENCE_PAGE = "backpropagation.md"
+# A plain Material page with the site's theme settings (mkdocs.yml), for the reference row.
+REFERENCE_CONFIG = """\
+site_name: dlbasics
+theme:
+  name: material
+  language: ko
+  font: false
+  features: [content.code.copy, navigation.footer, navigation.top, toc.follow]
+  palette:
+    - {media: "(prefers-color-scheme: light)", scheme: default, primary: indigo,
+       toggle: {icon: material/weather-night, name: Dark mode}}
+    - {media: "(prefers-color-scheme: dark)", scheme: slate, primary: indigo,
+       toggle: {icon: material/weather-sunny, name: Light mode}}
+plugins:
+  - search:
+      lang: [ko, en]
+markdown_extensions: [admonition, attr_list, md_in_html, pymdownx.highlight, pymdownx.superfences, tables]
+"""
 
 
 # -- the pages -----------------------------------------------------------------------------------
@@ -173,6 +194,44 @@ def versions(chrome: str) -> dict:
     return {"lighthouse": package["version"], "chromium": chromium}
 
 
+def reference_site(destination: Path) -> Path:
+    """A plain Material page to measure against, in the same run: the theme of mkdocs.yml, no
+    hooks or notebooks, one page of Korean text and code (docs/ko/backpropagation.md as plain
+    Markdown, its math left as text)."""
+    source = destination.parent / "reference-src"
+    (source / "docs").mkdir(parents=True, exist_ok=True)
+    text = (ROOT / "docs" / "ko" / REFERENCE_PAGE).read_text(encoding="utf-8")
+    (source / "docs" / "index.md").write_text(text.split("---", 2)[2], encoding="utf-8")
+    (source / "mkdocs.yml").write_text(REFERENCE_CONFIG, encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(destination)]
+    subprocess.run(command, cwd=source, env=env, check=True)
+    return destination
+
+
+def audit_runs(url: str, runs: int, chrome: str, scratch: Path, keep: Path | None, name: str):
+    """``runs`` Lighthouse runs of ``url``, each summarized, printed, with the load average."""
+    summaries = []
+    for run in range(runs):
+        load = os.getloadavg()[0]
+        lhr = lighthouse(url, chrome, scratch)
+        if keep is not None:  # the whole report, to see why a page scores what it does
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / f"{name}-{len(summaries) + 1}.json").write_text(
+                json.dumps(lhr), encoding="utf-8"
+            )
+        row = {**summarize(lhr), "load_average": round(load, 2)}
+        summaries.append(row)
+        print(
+            f"{name:<32} run {run + 1}/{runs}: performance {row['performance']:>3}, "
+            f"accessibility {row['accessibility']:>3}, best practices {row['best_practices']:>3}, "
+            f"SEO {row['seo']:>3}, LCP {row['lcp_ms']} ms, TBT {row['tbt_ms']} ms, "
+            f"{row['bytes'] / 1024:.0f} KiB, load {load:.1f} {' '.join(row['failing'])}",
+            flush=True,
+        )
+    return summaries
+
+
 def audit(site: Path, runs: int, pages: list[str] | None = None, keep: Path | None = None) -> dict:
     chrome = os.environ.get("CHROME_PATH") or DEBIAN_CHROMIUM
     if not os.access(chrome, os.X_OK):
@@ -182,27 +241,22 @@ def audit(site: Path, runs: int, pages: list[str] | None = None, keep: Path | No
     pages = pages or site_pages(site)
     started = dt.datetime.now(dt.UTC)
     load_before = os.getloadavg()[0]
-    results = []
-    with PagesServer(site) as server, tempfile.TemporaryDirectory() as scratch:
-        for path in pages:
-            page_runs = []
-            for run in range(runs):
-                lhr = lighthouse(server.url(path), chrome, Path(scratch))
-                if keep is not None:  # the whole report, to see why a page scores what it does
-                    keep.mkdir(parents=True, exist_ok=True)
-                    name = path.strip("/").replace("/", "-") or "home"
-                    (keep / f"{name}-{run + 1}.json").write_text(json.dumps(lhr), encoding="utf-8")
-                page_runs.append(summarize(lhr))
-                row = page_runs[-1]
-                print(
-                    f"{path:<32} run {run + 1}/{runs}: performance {row['performance']:>3}, "
-                    f"accessibility {row['accessibility']:>3}, best practices "
-                    f"{row['best_practices']:>3}, SEO {row['seo']:>3}, LCP {row['lcp_ms']} ms, "
-                    f"TBT {row['tbt_ms']} ms, {row['bytes'] / 1024:.0f} KiB "
-                    f"{' '.join(row['failing'])}",
-                    flush=True,
+    results, reference = [], []
+    with tempfile.TemporaryDirectory() as scratch:
+        plain = reference_site(Path(scratch) / "reference")
+        with PagesServer(site) as server, PagesServer(plain) as plain_server:
+            for path in pages:
+                # the reference between the pages: measured under the same load as they are
+                label = f"reference-{len(reference) + 1}"
+                reference += audit_runs(
+                    plain_server.url("/"), 1, chrome, Path(scratch), keep, label
                 )
-            results.append({"path": path, "language": language_of(path, site), "runs": page_runs})
+                name = path.strip("/").replace("/", "-") or "home"
+                page_runs = audit_runs(server.url(path), runs, chrome, Path(scratch), keep, name)
+                results.append(
+                    {"path": path, "language": language_of(path, site), "runs": page_runs}
+                )
+    loads = [run["load_average"] for page in results for run in page["runs"]]
     return {
         "measured_at": started.strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
@@ -210,7 +264,15 @@ def audit(site: Path, runs: int, pages: list[str] | None = None, keep: Path | No
         "settings": "Lighthouse defaults: mobile, simulated throttling (slow 4G, 4x CPU slowdown)",
         "served": "127.0.0.1, gzip for text types, as GitHub Pages serves the site",
         "runs_per_page": runs,
-        "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
+        "load_average": {
+            "before": round(load_before, 2),
+            "highest": max(loads),
+            "after": round(os.getloadavg()[0], 2),
+        },
+        "reference": {
+            "page": f"docs/ko/{REFERENCE_PAGE} as a plain Material page",
+            "runs": reference,
+        },
         "pages": results,
     }
 
@@ -232,19 +294,22 @@ def render(results: dict) -> str:
         f"**Lighthouse {results['lighthouse']} on every page** (`make audit`, measured "
         f"{results['measured_at']} on {results['machine']['cpu']}, "
         f"{results['machine']['cpus']} CPUs, {results['chromium']}; {results['settings']}; "
-        f"median of {runs} run(s) per page, load average {results['load_average']['before']} "
-        f"before and {results['load_average']['after']} after):",
+        f"median of {runs} run(s) per page; load average {results['load_average']['before']} "
+        f"before, up to {results['load_average']['highest']} during, "
+        f"{results['load_average']['after']} after):",
         "",
         "| page | lang | performance (range) | accessibility | best practices | SEO "
         "| LCP | TBT | transferred |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for page in results["pages"]:
+    reference = {"path": "a plain Material page", "language": "ko", **results["reference"]}
+    for page in [reference, *results["pages"]]:
         run = median_run(page)
         scores = [r["performance"] for r in page["runs"]]
         spread = f" ({min(scores)}-{max(scores)})" if len(scores) > 1 else ""
+        name = f"`{page['path']}`" if page is not reference else f"*{page['path']}* (reference)"
         lines.append(
-            f"| `{page['path']}` | {page['language']} | {run['performance']}{spread} "
+            f"| {name} | {page['language']} | {run['performance']}{spread} "
             f"| {run['accessibility']} | {run['best_practices']} | {run['seo']} "
             f"| {run['lcp_ms'] / 1000:.1f} s | {run['tbt_ms']} ms | {run['bytes'] / 1024:.0f} KiB |"
         )

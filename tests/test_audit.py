@@ -51,15 +51,44 @@ def test_the_audit_covered_every_page_of_both_languages(results):
         assert len(page["runs"]) == results["runs_per_page"] >= 1
 
 
-def test_every_page_met_the_targets(results, audit):
+def test_every_page_is_accessible_and_follows_best_practices_and_seo(results, audit):
     missed = []
     for page in results["pages"]:
         run = audit.median_run(page)
         scores = (run["accessibility"], run["best_practices"], run["seo"])
-        if run["performance"] < MIN_PERFORMANCE or scores != (100, 100, 100):
-            missed.append(f"{page['path']}: scores {run['performance']}, {scores} {run['failing']}")
-        if run["lcp_ms"] > MAX_LCP_MS or run["tbt_ms"] > MAX_TBT_MS:
-            missed.append(f"{page['path']}: LCP {run['lcp_ms']} ms, TBT {run['tbt_ms']} ms")
+        if scores != (100, 100, 100):
+            missed.append(
+                f"{page['path']}: accessibility, best practices, SEO {scores} {run['failing']}"
+            )
+    assert not missed, "\n".join(missed)
+
+
+def test_every_page_met_the_speed_targets(results, audit):
+    """Performance >= 95, LCP <= 2.0 s, TBT <= 150 ms on the median run of every page.
+
+    Lighthouse scales the CPU time the page took on the machine that ran it by 4: on a machine
+    whose cores other programs used, the numbers say more about them than about the pages. The
+    audit is then no evidence either way: this test says so and skips, until `make audit` is run
+    on a quiet machine (load average at most the number of CPUs + 1, the audit's own share)."""
+    quiet = results["machine"]["cpus"] + 1
+    if results["load_average"]["highest"] > quiet:
+        pytest.skip(
+            f"benchmarks/audit.json was measured with a load average up to "
+            f"{results['load_average']['highest']} on {results['machine']['cpus']} CPUs (quiet: "
+            f"<= {quiet}): run `make audit` on a quiet machine"
+        )
+    missed = []
+    for page in results["pages"]:
+        run = audit.median_run(page)
+        if (
+            run["performance"] < MIN_PERFORMANCE
+            or run["lcp_ms"] > MAX_LCP_MS
+            or run["tbt_ms"] > MAX_TBT_MS
+        ):
+            missed.append(
+                f"{page['path']}: performance {run['performance']}, LCP {run['lcp_ms']} ms, "
+                f"TBT {run['tbt_ms']} ms"
+            )
     assert not missed, "\n".join(missed)
 
 
@@ -80,11 +109,14 @@ def test_median_run_and_table(audit):
             "machine": {"cpu": "CPU", "cpus": 2},
             "settings": "mobile",
             "runs_per_page": 3,
-            "load_average": {"before": 0.5, "after": 1.5},
+            "load_average": {"before": 0.5, "highest": 2.5, "after": 1.5},
+            "reference": {"page": "plain", "runs": runs[:1]},
             "pages": [page],
         }
     )
     assert "| `/x/` | ko | 97 (91-99) | 100 | 100 | 100 | 1.1 s | 97 ms | 2 KiB |" in table
+    assert "| *a plain Material page* (reference) | ko | 97 | 100 | 100 | 100 | 1.1 s |" in table
+    assert "load average 0.5 before, up to 2.5 during, 1.5 after" in table
     assert table.startswith(audit.START) and table.endswith(audit.END)
 
 
