@@ -6,7 +6,8 @@ hooks/notebooks.py has written the page's executed notebook beside it (``on_post
 hook rewrites every ``<img>`` of the page:
 
 - a ``data:`` image is written beside the page as ``<first 12 hex digits of its SHA-256>.<ext>``
-  and linked from there;
+  and linked from there; a PNG as lossless WebP, the same pixels in about a third of the bytes
+  (each conversion is kept in ``.cache/dlbasics-images/`` beside mkdocs.yml for the next build);
 - ``width`` and ``height``: the notebook output's metadata when it has them (a retina figure is
   shown at half its pixels), else the image's own pixel size, so the text does not move as
   images arrive;
@@ -27,6 +28,7 @@ import base64
 import hashlib
 import html
 import io
+import os
 import re
 from pathlib import Path
 
@@ -78,6 +80,28 @@ def output_metadata(notebook_file: Path) -> dict[str, dict]:
     return found
 
 
+def as_webp(png: bytes, cache_dir: Path | None) -> bytes | None:
+    """``png`` as lossless WebP, or None when that is not smaller (or Pillow lacks WebP)."""
+    from PIL import Image, features
+
+    key = hashlib.sha256(png).hexdigest()
+    cached = cache_dir / f"{key}.webp" if cache_dir is not None else None
+    if cached is not None and cached.is_file():
+        return cached.read_bytes() or None  # an empty file: WebP was not smaller
+    if not features.check("webp"):
+        return None
+    buffer = io.BytesIO()
+    with Image.open(io.BytesIO(png)) as image:
+        image.save(buffer, format="WEBP", lossless=True, method=4)
+    webp = buffer.getvalue() if len(buffer.getvalue()) < len(png) else b""
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(webp)
+        os.replace(partial, cached)  # atomic: builds may run side by side
+    return webp or None
+
+
 def pixel_size(data: bytes) -> tuple[int, int]:
     from PIL import Image  # Pillow comes with matplotlib
 
@@ -85,7 +109,13 @@ def pixel_size(data: bytes) -> tuple[int, int]:
         return image.size
 
 
-def rewrite_images(page_html: str, folder: Path, metadata: dict[str, dict], where: str) -> str:
+def rewrite_images(
+    page_html: str,
+    folder: Path,
+    metadata: dict[str, dict],
+    where: str,
+    cache_dir: Path | None = None,
+) -> str:
     """``page_html`` with every ``<img>`` rewritten as the module docstring says; the ``data:``
     images are written into ``folder``. Problems are logged as warnings naming ``where``."""
     count = 0
@@ -105,8 +135,11 @@ def rewrite_images(page_html: str, folder: Path, metadata: dict[str, dict], wher
             encoded = "".join(inline[2].split())
             data = base64.b64decode(encoded)
             name = f"{hashlib.sha256(data).hexdigest()[:12]}.{EXTENSIONS[inline[1]]}"
+            webp = as_webp(data, cache_dir) if inline[1] == "png" else None
+            if webp is not None:
+                name = f"{name.rsplit('.', 1)[0]}.webp"
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(data)
+            (folder / name).write_bytes(webp or data)
             attributes["src"] = name
             described = metadata.get(encoded, {})
             if described.get("alt"):
@@ -140,4 +173,5 @@ def on_post_page(output, page, config):
     folder = Path(page.file.abs_dest_path).parent
     notebook = getattr(page, "dlbasics_notebook", None)  # set by hooks/notebooks.py
     metadata = output_metadata(folder / notebook) if notebook else {}
-    return rewrite_images(output, folder, metadata, page.file.src_uri)
+    cache_dir = Path(config.config_file_path).parent / ".cache" / "dlbasics-images"
+    return rewrite_images(output, folder, metadata, page.file.src_uri, cache_dir)

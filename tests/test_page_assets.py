@@ -34,6 +34,14 @@ def png(width: int, height: int, colour=(200, 30, 30)) -> str:
 # -- images --------------------------------------------------------------------------------------
 
 
+def same_pixels(path, png: bytes) -> bool:
+    from PIL import Image, ImageChops
+
+    with Image.open(path) as written, Image.open(io.BytesIO(png)) as original:
+        difference = ImageChops.difference(written.convert("RGBA"), original.convert("RGBA"))
+        return written.size == original.size and difference.getbbox() is None
+
+
 def test_inline_images_become_files_with_size_alt_text_and_lazy_loading(images, tmp_path, caplog):
     first, second, third = png(40, 30), png(20, 10, (0, 0, 255)), png(8, 8, (0, 255, 0))
     page = (
@@ -47,13 +55,13 @@ def test_inline_images_become_files_with_size_alt_text_and_lazy_loading(images, 
     )
     metadata = {first: {"alt": "Line chart: a & b"}, second: {"alt": "Bars", "width": 10}}
     with caplog.at_level(logging.WARNING):
-        out = images.rewrite_images(page, tmp_path, metadata, "ko/page.md")
+        out = images.rewrite_images(page, tmp_path, metadata, "ko/page.md", tmp_path / "cache")
     tags = [images.parse_tag(tag) for tag in images.IMG_TAG.findall(out)]
     assert "base64" not in out
-    assert len({path.name for path in tmp_path.iterdir()}) == 3
+    assert len({path.name for path in tmp_path.glob("*.webp")}) == 3
     for tag, data in zip(tags, (first, second, third), strict=False):
-        assert (tmp_path / tag["src"]).read_bytes() == base64.b64decode(data)
-        assert len(tag["src"]) == len("0123456789ab.png")
+        assert same_pixels(tmp_path / tag["src"], base64.b64decode(data))
+        assert len(tag["src"]) == len("0123456789ab.webp")
     assert tags[0] == {
         "src": tags[0]["src"],
         "class": "",
@@ -75,6 +83,22 @@ def test_inline_images_become_files_with_size_alt_text_and_lazy_loading(images, 
     warnings = [record.getMessage() for record in caplog.records]
     assert len(warnings) == 1 and "ko/page.md: image 3" in warnings[0]
     assert "has no alt text" in warnings[0]
+
+
+def test_a_png_becomes_a_lossless_webp_once_and_then_comes_from_the_cache(images, tmp_path):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").convert("RGBA").save(buffer, format="PNG")  # 256 x 256, many shades
+    png = buffer.getvalue()
+    cache = tmp_path / "cache"
+    webp = images.as_webp(png, cache)
+    assert webp is not None and len(webp) < len(png)
+    (tmp_path / "plot.webp").write_bytes(webp)
+    assert same_pixels(tmp_path / "plot.webp", png)
+    (cached,) = cache.iterdir()
+    cached.write_bytes(b"RIFF from the cache")
+    assert images.as_webp(png, cache) == b"RIFF from the cache"
 
 
 def test_a_first_image_far_down_the_page_is_lazy(images, tmp_path):
