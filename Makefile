@@ -13,15 +13,20 @@ export DLBASICS_MNIST_DIR ?= $(abspath $(MNIST_DIR))
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
 
-.PHONY: help venv serve build build-clean test lint format bench bench-cnn audit lock clean
+.PHONY: help venv serve build build-clean test test-fast lint format bench bench-cnn bench-browser audit lock clean
 
 help:
-	@echo "make serve   serve the site at http://127.0.0.1:8000 (executed pages are cached)"
-	@echo "make test    lint, unit tests, real-MNIST tests, strict site build, browser tests"
-	@echo "make build   build the site into site/ (clean: every page executed)"
-	@echo "make bench   NumPy trainer vs Keras vs the BLAS floor"
+	@echo "make serve      serve the site at http://127.0.0.1:8000 (executed pages are cached)"
+	@echo "make test       lint, unit tests, real-MNIST tests, strict site build, browser tests"
+	@echo "make test-fast  lint and the unit tests only (under a minute): the edit-test loop"
+	@echo "make build      build the site into site/ (clean: every page executed)"
+	@echo "make bench      NumPy trainer vs Keras vs the BLAS floor"
 	@echo "make bench-cnn  our CNN vs the keras-io convnet, time to 99% test accuracy"
-	@echo "make audit   Lighthouse (phone) on every page of both languages -> benchmarks/audit.json, README"
+	@echo "make bench-browser  Python in the browser: cold first Run, re-run, bytes downloaded"
+	@echo "make audit      Lighthouse (phone) on every page of both languages -> benchmarks/audit.json, README"
+	@echo "make format     ruff format + ruff check --fix"
+	@echo "make lock       re-pin the Python packages (requirements/constraints.txt)"
+	@echo "make clean      remove site/, the caches and artifacts/"
 
 venv: $(STAMP)
 
@@ -49,7 +54,7 @@ serve: $(STAMP) node_modules/.installed
 build: $(STAMP) node_modules/.installed
 	DLBASICS_DOCS_CACHE=0 $(BIN)/mkdocs build --strict --clean
 
-lint: $(STAMP) node_modules/.installed
+lint: $(STAMP)
 	$(BIN)/ruff format --check dlbasics tests scripts hooks
 	$(BIN)/ruff check dlbasics tests scripts hooks
 
@@ -57,14 +62,23 @@ format: $(STAMP)
 	$(BIN)/ruff format dlbasics tests scripts hooks
 	$(BIN)/ruff check --fix dlbasics tests scripts hooks
 
-test: lint
+test: lint node_modules/.installed
 	$(BIN)/python -m pytest
+
+# No real MNIST training, no site build, no browser, no distribution build: what an edit needs
+# checked in seconds.
+test-fast: lint
+	$(BIN)/python -m pytest -q -m "not slow and not site and not browser and not dist"
 
 bench: $(STAMP)
 	$(BIN)/python -m dlbasics bench
 
 bench-cnn: $(STAMP)
-	$(BIN)/python -m dlbasics bench --cnn
+	$(BIN)/python -m dlbasics bench-cnn
+
+# Builds the site into a temporary folder (pages from the cache), then times Runs in Chromium.
+bench-browser: $(STAMP) node_modules/.installed
+	$(BIN)/python scripts/bench_browser.py
 
 # Lighthouse (package.json) with Debian's Chromium on every built page, served with gzip as GitHub
 # Pages serves it; 3 runs a page, ~20 minutes. Needs a quiet machine, like the benchmarks.

@@ -57,7 +57,8 @@ def check_same_rows(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> N
         )
 
 
-def check_positive_int(name: str, value, *, minimum: int = 1) -> int:
+def check_int(name: str, value, *, minimum: int = 1) -> int:
+    """An integer >= ``minimum`` (1 by default: counts and sizes; seeds use :func:`check_seed`)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
     if value < minimum:
@@ -65,14 +66,39 @@ def check_positive_int(name: str, value, *, minimum: int = 1) -> int:
     return int(value)
 
 
-def check_positive_float(name: str, value, *, allow_zero: bool = False) -> float:
+def check_seed(name: str, value) -> int:
+    """A random seed: an integer >= 0."""
+    return check_int(name, value, minimum=0)
+
+
+def check_positive_float(name: str, value) -> float:
+    """A finite number > 0 (learning rates, epsilons)."""
+    value = _real(name, value)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value}")
+    return value
+
+
+def check_nonnegative_float(name: str, value) -> float:
+    """A finite number >= 0 (a penalty's strength, where 0 turns it off)."""
+    value = _real(name, value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    return value
+
+
+def check_fraction(name: str, value) -> float:
+    """A number in [0, 1): momentum, RMSprop's rho, a warm-up share."""
+    value = _real(name, value)
+    if not 0 <= value < 1:
+        raise ValueError(f"{name} must be in [0, 1), got {value}")
+    return value
+
+
+def _real(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        rule = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {rule}, got {value}")
-    return value
+    return float(value)
 
 
 def check_choice(name: str, value, choices) -> str:
@@ -89,8 +115,10 @@ def as_generator(seed) -> np.random.Generator:
     """Accept ``None``, an int seed or a ``numpy.random.Generator`` (randomness stays local)."""
     if isinstance(seed, np.random.Generator):
         return seed
-    if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
-        return np.random.default_rng(seed)
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        return np.random.default_rng(check_seed("seed", seed))
     raise TypeError(
         f"seed must be None, an int or a numpy.random.Generator, got {type(seed).__name__}"
     )

@@ -8,8 +8,9 @@ library) it does not flip the kernel: strictly this is cross-correlation, and th
 ``size x size`` window (stride ``size``, Keras' ``MaxPooling2D`` default); rows and columns that do
 not fill a window are dropped, as Keras does.
 
-Left out on purpose: channels, batches, padding, strides other than 1 and the backward pass. The
-CNN page trains its network with Keras; this module only shows what one filter does.
+Left out on purpose: channels, batches, padding, strides other than 1 and the backward pass;
+this module only shows what one filter does. :mod:`dlbasics.conv_layers` has all of them, for
+the CNN that the NumPy CNN page trains.
 The activation between them is :func:`dlbasics.activations.relu`.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice, check_positive_int
+from ._validation import as_float_array, check_choice, check_int
 
 # 3x3 filters to look at. Each responds to a kind of stroke: the edge filters are positive on one
 # side and negative on the other, so they answer where brightness changes across that direction.
@@ -54,7 +55,7 @@ def conv2d(image, kernel, bias: float = 0.0) -> np.ndarray:
 def max_pool2d(image, size: int = 2) -> np.ndarray:
     """The largest value in each ``size x size`` window (stride ``size``): ``(h // size, w // size)``."""
     image = as_float_array("image", image, ndim=2, shape_hint="(height, width)")
-    size = check_positive_int("size", size)
+    size = check_int("size", size)
     out_h, out_w = image.shape[0] // size, image.shape[1] // size
     if out_h == 0 or out_w == 0:
         raise ValueError(f"size must not exceed the image's sides {image.shape}, got {size}")

@@ -44,22 +44,25 @@ def relative_error(a, b) -> float:
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-12))
 
 
-def check_model_gradients(model, X, y, *, eps: float = 1e-6) -> list[float]:
+def check_model_gradients(model, X, y, *, eps: float = 1e-6, dropout_seed=None) -> list[float]:
     """Relative error between ``model``'s backprop gradients and numerical ones, per parameter.
 
     ``model`` is a float64 :class:`dlbasics.mlp.MLP`; the list follows ``model.params``
-    (``[W1, b1, W2, b2, ...]``). The model's weights are restored afterwards.
+    (``[W1, b1, W2, b2, ...]``). The model's weights are restored afterwards. For a model with
+    dropout, ``dropout_seed`` (an int) draws the same mask at every evaluation, so the loss being
+    differentiated is one function of the weights.
     """
     if model.dtype != np.float64:
         raise TypeError(f"model.dtype must be float64 for a gradient check, got {model.dtype}")
-    _, analytic = model.loss_and_gradients(X, y)
+    options = {} if dropout_seed is None else {"dropout_seed": dropout_seed}
+    _, analytic = model.loss_and_gradients(X, y, **options)
     errors = []
     for param, grad in zip(model.params, analytic, strict=True):
         saved = param.copy()
 
         def loss_at(value, param=param):
             param[...] = value
-            return model.loss_and_gradients(X, y)[0]
+            return model.loss_and_gradients(X, y, **options)[0]
 
         numeric = numerical_gradient(loss_at, saved, eps=eps)
         param[...] = saved

@@ -1,123 +1,61 @@
 """The lecture's MNIST model in Keras 3: Dense(392, tanh) on 784 inputs, then Dense(10, softmax).
 
-It is trained as in the lecture's note: RMSprop (Keras defaults), categorical cross-entropy,
-accuracy, batch 128, one epoch, the test set as validation data. ``validation="holdout"`` is the
-honest variant (validate on the last 10,000 training images, test once at the end).
-
-This is the only module that imports TensorFlow, and only inside functions, so ``import dlbasics``
-stays NumPy-only and fast. :func:`import_keras` also keeps TensorFlow's start-up log lines quiet.
+It is trained as in the lecture's note (:mod:`dlbasics.lecture`): RMSprop (Keras defaults),
+categorical cross-entropy, accuracy, batch 128, one epoch, the test set as validation data.
+``validation="holdout"`` is the honest variant (validate on the last 10,000 training images, test
+once at the end). TensorFlow is imported inside the functions only (see :mod:`dlbasics._keras`).
 """
 
 from __future__ import annotations
 
-import os
-import re
-import sys
-import tempfile
+import functools
 import time
 
-from ._validation import check_choice, check_positive_int
-from .mnist import load_mnist
+from . import lecture
+from ._keras import history_floats, import_keras, keras_verbosity, set_global_seed
+from ._keras import model_summary as model_summary  # re-exported: the pages print summaries
+from ._tables import format_table
+from ._validation import check_choice, check_seed
 from .mnist_runs import (
     VALIDATIONS,
     RunResult,
-    as_floats,
+    cached_run,
+    check_run_settings,
     comparison_rows,
-    format_table,
     prepare_data,
 )
-from .run_cache import memoize
 
-# The lecture's reported values (its note, one epoch): shown beside our runs, not asserted equal.
-LECTURE_LOSS = 0.3328
-LECTURE_ACCURACY = 0.9016
-LECTURE_VAL_LOSS = 0.2330
-LECTURE_VAL_ACCURACY = 0.9312
-LECTURE_REPORTED = {
-    "loss": LECTURE_LOSS,
-    "accuracy": LECTURE_ACCURACY,
-    "val_loss": LECTURE_VAL_LOSS,
-    "val_accuracy": LECTURE_VAL_ACCURACY,
-    "epochs": 1,
-    "validation": "test",
-}
-# Parameters: 784 * 392 + 392 and 392 * 10 + 10, as the note's model.summary() shows them.
-LECTURE_LAYER_PARAMS = (307_720, 3_930)
-LECTURE_TOTAL_PARAMS = 311_650
-
-_TF_NOISE = re.compile(r"^(I\d{4} |WARNING: All log messages before absl::InitializeLog)")
+__all__ = [
+    "build_lecture_model", "fit_result", "import_keras", "lecture_comparison_rows", "lecture_table",
+    "model_summary", "train_lecture_model",
+]  # fmt: skip
 
 
-def import_keras():
-    """``import keras`` (TensorFlow backend) without TensorFlow's C++ start-up chatter.
+def build_lecture_model(seed: int | None = None):
+    """The lecture's model, compiled: RMSprop, categorical cross-entropy, accuracy.
 
-    ``TF_CPP_MIN_LOG_LEVEL=2`` hides most of it; the oneDNN notice is written before TensorFlow's
-    logging is set up and ignores that setting, so stderr is captured during the import and
-    every line except those INFO lines is passed on.
+    With ``seed``, Keras' generators are seeded first, so the initial weights are the same on
+    every run; without it they are as random as Keras makes them.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if "keras" in sys.modules:
-        import keras
-
-        return keras
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), 2)
-        try:
-            import keras
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            captured.seek(0)
-            lines = captured.read().decode(errors="replace").splitlines()
-            kept = [line for line in lines if not _TF_NOISE.match(line)]
-            if kept:
-                print("\n".join(kept), file=sys.stderr)
-    return keras
-
-
-def build_lecture_model():
-    """The lecture's model, compiled: RMSprop, categorical cross-entropy, accuracy."""
     keras = import_keras()
+    if seed is not None:
+        set_global_seed(check_seed("seed", seed))
+    n_inputs, n_hidden, n_outputs = lecture.LAYER_SIZES  # 784, 392, 10
+    hidden, output = lecture.ACTIVATIONS  # tanh, softmax
     model = keras.Sequential(
         [
-            keras.Input(shape=(784,)),
-            keras.layers.Dense(392, activation="tanh"),  # (n, 784) -> (n, 392)
-            keras.layers.Dense(10, activation="softmax"),  # (n, 392) -> (n, 10)
+            keras.Input(shape=(n_inputs,)),
+            keras.layers.Dense(n_hidden, activation=hidden),  # (n, 784) -> (n, 392)
+            keras.layers.Dense(n_outputs, activation=output),  # (n, 392) -> (n, 10)
         ]
     )
-    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=lecture.OPTIMIZER, loss=lecture.LOSS, metrics=["accuracy"])
     return model
 
 
-def model_summary(model) -> str:
-    """``model.summary()`` as a string."""
-    lines: list[str] = []
-    model.summary(print_fn=lambda line, *args, **kwargs: lines.append(line))
-    return "\n".join(lines)
-
-
-def _keras_verbosity(verbose) -> int:
-    """Keras' fit verbosity: False -> 0, True -> a progress bar (1) on a terminal or in a notebook,
-    one line per epoch (2) in a log; 0, 1 and 2 pass through."""
-    if verbose is True:
-        interactive = sys.stdout.isatty() or "ipykernel" in sys.modules
-        return 1 if interactive else 2
-    if verbose is False:
-        return 0
-    if isinstance(verbose, int) and verbose in (0, 1, 2):
-        return verbose
-    raise ValueError(f"verbose must be True, False, 0, 1 or 2, got {verbose!r}")
-
-
 def _train(data, *, epochs, batch_size, seed, validation, verbose) -> RunResult:
-    keras = import_keras()
-    if data is None:
-        data = load_mnist()
     (X_train, Y_train), (X_val, Y_val), (X_test, Y_test) = prepare_data(data, validation)
-    keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow seeds: Keras' way
-    model = build_lecture_model()
+    model = build_lecture_model(seed)
     start = time.perf_counter()
     fitted = model.fit(
         X_train,
@@ -128,16 +66,33 @@ def _train(data, *, epochs, batch_size, seed, validation, verbose) -> RunResult:
         verbose=verbose,
     )
     fit_seconds = time.perf_counter() - start
-    test = model.evaluate(X_test, Y_test, batch_size=batch_size, verbose=0, return_dict=True)
+    score = model.evaluate(X_test, Y_test, batch_size=batch_size, verbose=0)
+    return fit_result(model, fitted, score, fit_seconds, validation=validation, seed=seed)
+
+
+def fit_result(model, history, score, fit_seconds: float, *, validation="test", seed=0):
+    """A :class:`RunResult` from what ``model.fit`` and ``model.evaluate`` returned.
+
+    ``history`` is ``fit``'s ``History``, ``score`` is ``evaluate``'s ``[loss, accuracy]`` and
+    ``fit_seconds`` the wall time of the ``fit`` call: the Keras page trains on the page and puts
+    its own run into :func:`lecture_table` with this.
+    """
+    try:
+        loss, accuracy = (float(value) for value in score)
+    except (TypeError, ValueError):
+        raise ValueError(f"score must be evaluate()'s [loss, accuracy], got {score!r}") from None
+    if not isinstance(getattr(history, "history", None), dict):
+        raise TypeError(f"history must be the History fit() returns, got {type(history).__name__}")
+    history = history_floats(history.history)
     return RunResult(
         impl="keras",
         model="mlp",
-        history=as_floats(fitted.history),
-        test_loss=float(test["loss"]),
-        test_accuracy=float(test["accuracy"]),
-        fit_seconds=fit_seconds,
-        epochs=epochs,
-        validation=validation,
+        history=history,
+        test_loss=loss,
+        test_accuracy=accuracy,
+        fit_seconds=float(fit_seconds),
+        epochs=len(history.get("loss", [])),
+        validation=check_choice("validation", validation, VALIDATIONS),
         seed=seed,
         layer_params=[int(layer.count_params()) for layer in model.layers],
     )
@@ -146,10 +101,10 @@ def _train(data, *, epochs, batch_size, seed, validation, verbose) -> RunResult:
 def train_lecture_model(
     data=None,
     *,
-    epochs: int = 1,
-    batch_size: int = 128,
+    epochs: int = lecture.EPOCHS,
+    batch_size: int = lecture.BATCH_SIZE,
     seed: int = 0,
-    validation: str = "test",
+    validation: str = lecture.VALIDATION,
     verbose=True,
     cache_dir=None,
 ) -> RunResult:
@@ -168,27 +123,16 @@ def train_lecture_model(
     cache_dir : path, False or None
         Reuse a stored result (see :mod:`dlbasics.run_cache`); None reads ``DLBASICS_RUN_CACHE``.
     """
-    settings = {
-        "epochs": check_positive_int("epochs", epochs),
-        "batch_size": check_positive_int("batch_size", batch_size),
-        "seed": check_positive_int("seed", seed, minimum=0),
-        "validation": check_choice("validation", validation, VALIDATIONS),
-    }
-    verbose = _keras_verbosity(verbose)
-    # data=None means load_mnist(), which verifies checksums: always the same arrays.
-    key = {"data": "load_mnist()" if data is None else data, **settings}
-    result, from_cache = memoize(
-        "train_lecture_model",
-        key,
-        lambda: _train(data, verbose=verbose, **settings).to_dict(),
-        cache_dir=cache_dir,
+    settings = check_run_settings(
+        epochs=epochs, batch_size=batch_size, seed=seed, validation=validation
     )
-    return RunResult.from_dict(result, from_cache=from_cache)
+    train = functools.partial(_train, verbose=keras_verbosity(verbose))
+    return cached_run("train_lecture_model", train, data, settings, RunResult, cache_dir=cache_dir)
 
 
 def lecture_comparison_rows(runs: dict) -> list[list[str]]:
     """Rows comparing runs (label -> result) with the lecture's reported numbers."""
-    return comparison_rows(runs, LECTURE_REPORTED, reference_label="lecture (reported)")
+    return comparison_rows(runs, lecture.REPORTED, reference_label="lecture (reported)")
 
 
 def lecture_table(runs: dict, *, markdown: bool = False) -> str:

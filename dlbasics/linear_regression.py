@@ -12,8 +12,8 @@ import numpy as np
 
 from ._validation import (
     as_float_array,
+    check_int,
     check_positive_float,
-    check_positive_int,
     check_same_rows,
 )
 
@@ -37,20 +37,31 @@ def _as_target(y, X) -> np.ndarray:
     return y
 
 
-def predict(x, W, b):
-    """H(x) = x W + b, shape (n_samples,)."""
-    X = _as_design(x)
+def _as_weights(W, X) -> np.ndarray:
     W = np.atleast_1d(as_float_array("W", W))
     if W.shape != (X.shape[1],):
         raise ValueError(f"W must have shape ({X.shape[1]},) to match x, got {W.shape}")
-    return X @ W + float(b)
+    return W
+
+
+def predict(x, W, b):
+    """H(x) = x W + b, shape (n_samples,)."""
+    X = _as_design(x)
+    return X @ _as_weights(W, X) + float(b)
 
 
 def cost(x, y, W, b) -> float:
-    """The lecture's cost: sum((H(x) - y)^2) / m."""
+    """The mean squared error sum((H(x) - y)^2) / m.
+
+    The lecture writes the plain sum, without 1/m: a constant factor moves no minimum, and the
+    mean does not grow with the number of samples, so neither does a good learning rate.
+    """
     X = _as_design(x)
-    y = _as_target(y, X)
-    error = predict(X, W, b) - y
+    return _cost(X, _as_target(y, X), _as_weights(W, X), float(b))
+
+
+def _cost(X, y, W, b) -> float:
+    error = X @ W + b - y  # (n_samples,)
     return float(np.mean(error**2))
 
 
@@ -108,18 +119,18 @@ def fit(
     X = _as_design(x)
     y = _as_target(y, X)
     learning_rate = check_positive_float("learning_rate", learning_rate)
-    n_steps = check_positive_int("n_steps", n_steps)
+    n_steps = check_int("n_steps", n_steps)
     W = np.broadcast_to(as_float_array("W_init", W_init), (X.shape[1],)).copy()
     b = float(b_init)
 
-    Ws, bs, costs = [W.copy()], [b], [float(np.mean((X @ W + b - y) ** 2))]
+    Ws, bs, costs = [W.copy()], [b], [_cost(X, y, W, b)]
     diverged = False
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(n_steps):
             dW, db = gradients(X, y, W, b)
             W = W - learning_rate * dW
             b = b - learning_rate * db
-            current = float(np.mean((X @ W + b - y) ** 2))
+            current = _cost(X, y, W, b)
             if not np.isfinite(current) or not np.all(np.isfinite(W)):
                 diverged = True
                 break
@@ -136,7 +147,7 @@ def make_data(n_samples: int = 50, *, W: float = 2.0, b: float = 1.0, noise: flo
     from ._validation import as_generator
 
     rng = as_generator(seed)
-    n_samples = check_positive_int("n_samples", n_samples)
+    n_samples = check_int("n_samples", n_samples)
     x = rng.uniform(0.0, 5.0, size=n_samples)
     y = W * x + b + rng.normal(0.0, noise, size=n_samples)
     return x, y

@@ -1,10 +1,19 @@
-"""Losses: mean squared error (the lecture's cost) and cross-entropy, each with its gradient.
+"""Losses: mean squared error and cross-entropy, each with its gradient.
 
 Shapes: ``y_pred`` and ``y_true`` are ``(n_samples, n_outputs)``; ``y_true`` is one-hot for
-cross-entropy. Losses are averaged over samples, so their gradients carry a ``1/n_samples``.
+cross-entropy. Losses are averaged over samples, so their gradients carry a ``1/n_samples``. (The
+lecture's cost is the plain sum, without the ``1/m``: a constant factor moves no minimum, and the
+mean keeps the loss, and so a good learning rate, independent of the data set's size.)
+
+Each public function checks its inputs, then applies the formula. The same formulas, without the
+checks, are in :data:`LOSSES` for :class:`dlbasics.mlp.MLP`, which checks its data once per
+``fit`` instead of once per batch.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,16 +37,36 @@ def _pair(y_pred, y_true):
     return y_pred, y_true
 
 
-def mean_squared_error(y_pred, y_true) -> float:
-    """The lecture's cost, sum((H(x) - y)^2) / m, averaged over every output as Keras does."""
-    y_pred, y_true = _pair(y_pred, y_true)
+# ------------------------------------------------------------------ the formulas, unchecked
+def _mse(y_pred, y_true) -> float:
     return float(np.mean((y_pred - y_true) ** 2))
+
+
+def _mse_gradient(y_pred, y_true):
+    return 2.0 * (y_pred - y_true) / y_pred.size
+
+
+def _cross_entropy(p, y_true) -> float:
+    return float(-np.sum(y_true * np.log(np.clip(p, EPSILON, 1.0))) / p.shape[0])
+
+
+def _cross_entropy_gradient(p, y_true):
+    return -y_true / np.clip(p, EPSILON, 1.0) / p.shape[0]
+
+
+def _softmax_cross_entropy_gradient(p, y_true):
+    return (p - y_true) / p.shape[0]
+
+
+# ---------------------------------------------------------------------- the checked functions
+def mean_squared_error(y_pred, y_true) -> float:
+    """sum((y_pred - y_true)^2) / (number of entries): averaged over samples and outputs, as Keras."""
+    return _mse(*_pair(y_pred, y_true))
 
 
 def mean_squared_error_gradient(y_pred, y_true):
     """d(MSE)/d(y_pred) = 2 (y_pred - y_true) / (number of entries)."""
-    y_pred, y_true = _pair(y_pred, y_true)
-    return 2.0 * (y_pred - y_true) / y_pred.size
+    return _mse_gradient(*_pair(y_pred, y_true))
 
 
 def cross_entropy(p, y_true) -> float:
@@ -53,13 +82,12 @@ def cross_entropy(p, y_true) -> float:
             "p must hold probabilities in [0, 1]; did you pass logits? "
             "use cross_entropy_from_logits for those"
         )
-    return float(-np.sum(y_true * np.log(np.clip(p, EPSILON, 1.0))) / p.shape[0])
+    return _cross_entropy(p, y_true)
 
 
 def cross_entropy_gradient(p, y_true):
     """d(cross-entropy)/dp = -y / p / n_samples (with the same clipping as the loss)."""
-    p, y_true = _pair(p, y_true)
-    return -y_true / np.clip(p, EPSILON, 1.0) / p.shape[0]
+    return _cross_entropy_gradient(*_pair(p, y_true))
 
 
 def log_softmax(z):
@@ -82,8 +110,27 @@ def softmax_cross_entropy_gradient(p, y_true):
 
     The 1/p of the loss and the p(1-p) of softmax cancel, which is both simpler and more stable.
     """
-    p, y_true = _pair(p, y_true)
-    return (p - y_true) / p.shape[0]
+    return _softmax_cross_entropy_gradient(*_pair(p, y_true))
 
 
-LOSSES = ("mse", "cross_entropy")
+# ----------------------------------------------------------------------- by name, for the MLP
+@dataclass(frozen=True)
+class Loss:
+    """One loss for :class:`dlbasics.mlp.MLP`: formulas on arrays that are already checked.
+
+    ``gradient`` is dLoss/d(output); ``softmax_gradient``, where the loss has one, is dLoss/dz
+    through a softmax output layer, the two derivatives fused into one simple, stable formula.
+    """
+
+    name: str
+    value: Callable
+    gradient: Callable
+    softmax_gradient: Callable | None = None
+
+
+LOSSES: dict[str, Loss] = {
+    "cross_entropy": Loss(
+        "cross_entropy", _cross_entropy, _cross_entropy_gradient, _softmax_cross_entropy_gradient
+    ),
+    "mse": Loss("mse", _mse, _mse_gradient),
+}

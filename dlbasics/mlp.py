@@ -9,13 +9,12 @@ Backpropagation walks the layers from the output back to the input with the chai
 ``dZ = dA * f'(Z)``, ``dW = A_prev.T @ dZ``, ``db = sum(dZ)``, ``dA_prev = dZ @ W.T``.
 With a softmax output and cross-entropy, the output's ``dZ`` is simply ``(p - y) / n``.
 
-The same code trains the lecture's MNIST model faster than Keras on TensorFlow (``make bench``),
-because it does little besides the matrix products: float32 throughout, as Keras; the optimizer
-updates the weights in place; tanh' and sigmoid' come from the cached outputs, not from ``Z``;
-each batch gathers its shuffled rows (a small copy, still in the cache for the matmul); and the
-gradient for the input images, which nothing learns from, is never computed.
+Training is float32, as in Keras; float64 is for gradient checks.
 
-Left out on purpose: regularization, dropout and any layer other than dense (see the CNN page).
+Regularization is off unless asked for: ``l2`` adds weight decay's one term to each ``dW``,
+``dropout`` drops hidden units in training, ``fit(early_stopping=...)`` stops on the validation
+loss (all three in :mod:`dlbasics.regularization`). Left out on purpose: any layer other than
+dense (the NumPy CNN page builds convolutional layers).
 """
 
 from __future__ import annotations
@@ -29,15 +28,22 @@ from ._validation import (
     as_float_array,
     as_generator,
     check_choice,
-    check_positive_int,
+    check_fraction,
+    check_int,
+    check_nonnegative_float,
     check_same_rows,
 )
 from .activations import Activation, get_activation
-from .losses import EPSILON
+from .losses import LOSSES
 from .optimizers import get_optimizer
 from .progress import ProgressBar
-
-LOSSES = ("cross_entropy", "mse")
+from .regularization import (
+    dropout_backward,
+    dropout_forward,
+    dropout_mask,
+    l2_gradient,
+    l2_penalty,
+)
 
 
 def glorot_uniform(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
@@ -56,10 +62,16 @@ INITIALIZERS = {"glorot_uniform": glorot_uniform, "he_normal": he_normal}
 
 @dataclass
 class History:
-    """What ``fit`` returns, shaped like Keras' ``History``: ``history["loss"][epoch]`` etc."""
+    """What ``fit`` returns, shaped like Keras' ``History``: ``history["loss"][epoch]`` etc.
+
+    ``batch_loss`` holds the loss of every training batch, in order, as it was computed before
+    that batch's step; ``stopped_epoch`` the epoch early stopping ended on (0-based), else None.
+    """
 
     history: dict[str, list[float]] = field(default_factory=dict)
     epoch_seconds: list[float] = field(default_factory=list)
+    batch_loss: list[float] = field(default_factory=list)
+    stopped_epoch: int | None = None
 
     @property
     def epoch(self) -> list[int]:
@@ -83,6 +95,10 @@ class MLP:
         Source of the initial weights.
     dtype : numpy float dtype
         float32 (as Keras) for training, float64 for gradient checks.
+    l2 : float
+        L2 weight decay: ``l2 * sum(W**2)`` joins the loss that is minimised (0: off).
+    dropout : float
+        The share of every hidden layer's outputs dropped in training (0: off).
     """
 
     def __init__(
@@ -94,6 +110,8 @@ class MLP:
         init="glorot_uniform",
         seed=None,
         dtype=np.float32,
+        l2: float = 0.0,
+        dropout: float = 0.0,
     ):
         if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
             raise TypeError(f"layer_sizes must be a sequence of ints, got {layer_sizes!r}")
@@ -102,9 +120,7 @@ class MLP:
                 "layer_sizes must have at least 2 entries (inputs, outputs), "
                 f"got {list(layer_sizes)}"
             )
-        self.layer_sizes = [
-            check_positive_int(f"layer_sizes[{i}]", n) for i, n in enumerate(layer_sizes)
-        ]
+        self.layer_sizes = [check_int(f"layer_sizes[{i}]", n) for i, n in enumerate(layer_sizes)]
         n_layers = len(self.layer_sizes) - 1
         if isinstance(activations, (str, Activation)):
             activations = [activations] * n_layers
@@ -114,8 +130,8 @@ class MLP:
                 f"got {len(activations)}"
             )
         self.activations = [get_activation(a) for a in activations]
-        self.loss_name = check_choice("loss", loss, LOSSES)
-        if self.loss_name == "cross_entropy" and self.activations[-1].name != "softmax":
+        self.loss = LOSSES[check_choice("loss", loss, LOSSES)]
+        if self.loss.name == "cross_entropy" and self.activations[-1].name != "softmax":
             raise ValueError(
                 "loss 'cross_entropy' needs a softmax output layer, got output activation "
                 f"{self.activations[-1].name!r}; use activations=[..., 'softmax'] or loss='mse'"
@@ -124,6 +140,8 @@ class MLP:
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise TypeError(f"dtype must be float32 or float64, got {self.dtype}")
+        self.l2 = check_nonnegative_float("l2", l2)
+        self.dropout = check_fraction("dropout", dropout)
         rng = as_generator(seed)
         self.W: list[np.ndarray] = []
         self.b: list[np.ndarray] = []
@@ -168,7 +186,7 @@ class MLP:
         if y.ndim != 2 or y.shape[1] != n_out:
             hint = (
                 " (one-hot rows: see dlbasics.preprocessing.one_hot)"
-                if self.loss_name == "cross_entropy"
+                if self.loss.name == "cross_entropy"
                 else ""
             )
             raise ValueError(
@@ -178,55 +196,54 @@ class MLP:
         return y
 
     # --------------------------------------------------------- forward/backward
-    def _forward(self, X):
-        """Run every layer; return the output and what backprop needs: (A_prev, Z, A) per layer."""
+    def _forward(self, X, dropout_rng=None):
+        """Run every layer; return the output and what backprop needs: (A_prev, Z, A, mask) per
+        layer. With ``dropout_rng`` (training) hidden outputs are dropped; the mask is None
+        otherwise, and at inference (dropout is then the identity)."""
         cache = []
         A = X
-        for W, b, activation in zip(self.W, self.b, self.activations, strict=True):
-            Z = A @ W  # (n_samples, n_in) @ (n_in, n_out) -> (n_samples, n_out)
-            Z += b
+        last = len(self.W) - 1
+        for layer, (W, b, activation) in enumerate(
+            zip(self.W, self.b, self.activations, strict=True)
+        ):
+            Z = A @ W + b  # (n_samples, n_in) @ (n_in, n_out) -> (n_samples, n_out)
             A_next = activation(Z)
-            cache.append((A, Z, A_next))
-            A = A_next
+            mask = None
+            if dropout_rng is not None and self.dropout and layer != last:
+                mask = dropout_mask(A_next.shape, self.dropout, dropout_rng, self.dtype)
+            cache.append((A, Z, A_next, mask))
+            A = A_next if mask is None else dropout_forward(A_next, mask)
         return A, cache
 
     def _output_delta(self, output, Z_out, y):
         """dLoss/dZ of the output layer."""
-        n = output.shape[0]
-        if self.loss_name == "cross_entropy":
-            return (output - y) / n  # softmax + cross-entropy, fused
-        grad_output = 2.0 * (output - y) / output.size
-        return self.activations[-1].backward(Z_out, output, grad_output)
+        if self.loss.softmax_gradient is not None:  # softmax + cross-entropy, fused: (p - y) / n
+            return self.loss.softmax_gradient(output, y)
+        return self.activations[-1].backward(Z_out, output, self.loss.gradient(output, y))
 
-    def _backward(self, cache, y, *, input_gradient: bool = False):
+    def _backward(self, cache, y):
         """Backpropagate from the output to the first layer; return grads as ``[dW1, db1, ...]``.
 
-        The first layer's dA_prev (the gradient for the input image) is skipped unless asked for:
-        nothing learns from it, and for MNIST it is a (batch, 392) @ (392, 784) product per batch.
+        The first layer passes no gradient further down: nothing learns from the input images.
         """
         output = cache[-1][2]
         dZ = self._output_delta(output, cache[-1][1], y)  # (n_samples, n_outputs)
         grads = [None] * (2 * len(self.W))  # to become [dW1, db1, ..., dW_L, db_L]
-        dA = dA_input = None  # the output layer starts from dZ, not from a dA
+        dA = None  # the output layer starts from dZ, not from a dA
         for layer in reversed(range(len(self.W))):
-            A_prev, Z, A = cache[layer]
+            A_prev, Z, A, mask = cache[layer]
             if layer != len(self.W) - 1:
+                if mask is not None:  # dropout (regularization page): only kept units pass dA
+                    dA = dropout_backward(dA, mask)
                 dZ = self.activations[layer].backward(Z, A, dA)  # chain rule through f
             # dW: (n_in, n_samples) @ (n_samples, n_out) -> (n_in, n_out); db: (n_out,)
             grads[2 * layer] = A_prev.T @ dZ
+            if self.l2:  # L2 weight decay (regularization page): one more term in dW
+                grads[2 * layer] += l2_gradient(self.W[layer], self.l2)
             grads[2 * layer + 1] = dZ.sum(axis=0)
-            if layer > 0 or input_gradient:
+            if layer > 0:
                 dA = dZ @ self.W[layer].T  # (n_samples, n_out) @ (n_out, n_in) -> (n_samples, n_in)
-                if layer == 0:
-                    dA_input = dA
-        if input_gradient:
-            return grads, dA_input
         return grads
-
-    def _loss_value(self, output, y) -> float:
-        if self.loss_name == "cross_entropy":
-            return float(-np.sum(y * np.log(np.clip(output, EPSILON, 1.0))) / output.shape[0])
-        return float(np.mean((output - y) ** 2))
 
     def _n_correct(self, output, y) -> int:
         if output.shape[1] == 1:
@@ -237,7 +254,7 @@ class MLP:
     def predict(self, X, *, batch_size: int = 10_000) -> np.ndarray:
         """The network's output for every row of ``X``: ``(n_samples, n_outputs)``."""
         X = self._check_X(X)
-        return self._predict(X, check_positive_int("batch_size", batch_size))
+        return self._predict(X, check_int("batch_size", batch_size))
 
     def evaluate(self, X, y) -> dict[str, float]:
         """Loss and accuracy on ``(X, y)``."""
@@ -257,16 +274,25 @@ class MLP:
     def _evaluate(self, X, y) -> dict[str, float]:
         output = self._predict(X)
         return {
-            "loss": self._loss_value(output, y),
+            "loss": self.loss.value(output, y),
             "accuracy": self._n_correct(output, y) / X.shape[0],
         }
 
-    def loss_and_gradients(self, X, y):
-        """The loss on ``(X, y)`` and its gradient for every parameter, ``[dW1, db1, ...]``."""
+    def loss_and_gradients(self, X, y, *, dropout_seed=None):
+        """The loss on ``(X, y)`` and its gradient for every parameter, ``[dW1, db1, ...]``.
+
+        The loss is what training minimises: with ``l2``, the penalty is included. With
+        ``dropout`` and a ``dropout_seed`` (an int: the same mask at every call, as a gradient
+        check needs), units are dropped as in training; without one, as at inference.
+        """
         X = self._check_X(X)
         y = self._check_y(y, X)
-        output, cache = self._forward(X)
-        return self._loss_value(output, y), self._backward(cache, y)
+        rng = None if dropout_seed is None else as_generator(dropout_seed)
+        output, cache = self._forward(X, rng)
+        loss = self.loss.value(output, y)
+        if self.l2:
+            loss += l2_penalty(self.W, self.l2)
+        return loss, self._backward(cache, y)
 
     def fit(
         self,
@@ -280,21 +306,29 @@ class MLP:
         shuffle: bool = True,
         seed=None,
         verbose: bool = True,
+        early_stopping=None,
     ) -> History:
         """Minibatch training; returns a Keras-like :class:`History`.
 
         ``loss`` and ``accuracy`` are averaged over the epoch's batches as they were trained (as
-        Keras reports them); ``val_loss`` and ``val_accuracy`` are measured after each epoch.
+        Keras reports them; with dropout, the dropped network's); ``val_loss`` and
+        ``val_accuracy`` are measured after each epoch. Losses are the data loss alone: unlike
+        Keras, the L2 penalty is left out of them, so runs with and without it compare.
+        ``seed`` orders the batches and draws the dropout masks. ``early_stopping``, a
+        :class:`dlbasics.regularization.EarlyStopping`, watches ``val_loss`` (it needs
+        ``validation_data``) and leaves the model with the best epoch's weights.
         """
         X = self._check_X(X)
         y = self._check_y(y, X)
-        batch_size = check_positive_int("batch_size", batch_size)
-        n_epochs = check_positive_int("n_epochs", n_epochs)
+        batch_size = check_int("batch_size", batch_size)
+        n_epochs = check_int("n_epochs", n_epochs)
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise TypeError("validation_data must be a pair (X_val, y_val)")
             X_val = self._check_X(validation_data[0], "X_val")
             y_val = self._check_y(validation_data[1], X_val, "y_val")
+        elif early_stopping is not None:
+            raise ValueError("early_stopping watches val_loss: pass validation_data too")
         optimizer = get_optimizer(optimizer)
         rng = as_generator(seed)
         params = self.params
@@ -315,8 +349,9 @@ class MLP:
             for batch in range(n_batches):
                 rows = order[batch * batch_size : (batch + 1) * batch_size]
                 X_batch, y_batch = X[rows], y[rows]  # (batch_size, n_in), (batch_size, n_out)
-                output, cache = self._forward(X_batch)
-                loss_sum += self._loss_value(output, y_batch) * X_batch.shape[0]
+                output, cache = self._forward(X_batch, rng)
+                history.batch_loss.append(self.loss.value(output, y_batch))
+                loss_sum += history.batch_loss[-1] * X_batch.shape[0]
                 n_correct += self._n_correct(output, y_batch)
                 optimizer.step(params, self._backward(cache, y_batch))
                 seen = min((batch + 1) * batch_size, n)
@@ -329,4 +364,9 @@ class MLP:
             for key, value in metrics.items():
                 history.history.setdefault(key, []).append(value)
             bar.close(**metrics)
+            if early_stopping is not None and early_stopping.update(metrics["val_loss"], params):
+                history.stopped_epoch = epoch
+                break
+        if early_stopping is not None:
+            early_stopping.restore(params)  # the best epoch's weights, as restore_best_weights
         return history

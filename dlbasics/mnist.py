@@ -87,6 +87,14 @@ def _error(cls, message: str):
 
 
 # ------------------------------------------------------------------------------- one IDX file
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"  # a .npz is a zip archive
+
+
+def _first_bytes(data: bytes) -> str:
+    return " ".join(f"{byte:02x}" for byte in data[:4]) if data else "nothing (it is empty)"
+
+
 def _read_bytes(path: Path) -> bytes:
     """The file's content, gunzipped when it starts with the gzip magic bytes 1f 8b."""
     try:
@@ -95,7 +103,13 @@ def _read_bytes(path: Path) -> bytes:
         raise _error(MNISTNotFoundError, f"MNIST file not found: {path}") from None
     except OSError as error:
         raise _error(MNISTDataError, f"cannot read {path}: {error}") from None
-    if data[:2] == b"\x1f\x8b":
+    if path.suffix == ".gz" and data[:2] != GZIP_MAGIC:  # else "wrong IDX magic" would mislead
+        raise _error(
+            MNISTDataError,
+            f"{path} is not a gzip file: it starts with {_first_bytes(data)}, a gzip file with "
+            "1f 8b",
+        )
+    if data[:2] == GZIP_MAGIC:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as error:
@@ -210,15 +224,29 @@ def _load_directory(directory: Path, verify: bool):
 def _load_npz(path: Path, verify: bool):
     try:
         # Our own file handle: np.load leaks its own when the zip is corrupt.
-        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as archive:
-            missing = [key for key in NPZ_KEYS.values() if key not in archive.files]
-            if missing:
-                raise _error(MNISTDataError, f"{path} lacks the arrays {', '.join(missing)}")
-            arrays = {name: archive[key] for name, key in NPZ_KEYS.items()}
+        with open(path, "rb") as handle:
+            start = handle.read(4)
+            if start != ZIP_MAGIC:  # else np.load tries pickle, and its error advises unpickling
+                raise _error(
+                    MNISTDataError,
+                    f"{path} is not a .npz file: it starts with {_first_bytes(start)}, a .npz "
+                    "(a zip archive) with 50 4b 03 04",
+                )
+            handle.seek(0)
+            with np.load(handle, allow_pickle=False) as archive:
+                missing = [key for key in NPZ_KEYS.values() if key not in archive.files]
+                if missing:
+                    raise _error(MNISTDataError, f"{path} lacks the arrays {', '.join(missing)}")
+                arrays = {name: archive[key] for name, key in NPZ_KEYS.items()}
     except MNISTDataError:
         raise
     except Exception as error:  # zipfile.BadZipFile, EOFError, ValueError, OSError, ...
-        raise _error(MNISTDataError, f"{path} is not a readable .npz file ({error})") from None
+        reason = " ".join(str(error).split())
+        reason = reason if len(reason) <= 160 else reason[:157] + "..."  # a header's bytes
+        raise _error(
+            MNISTDataError,
+            f"{path} is not a readable .npz file ({type(error).__name__}: {reason})",
+        ) from None
     for name, array in arrays.items():
         _check_array(array, name, f"{path}[{NPZ_KEYS[name]!r}]", verify)
     x_train, y_train, x_test, y_test = arrays.values()
@@ -235,7 +263,7 @@ def _load_path(path: Path, verify: bool):
 
 def _download_with_keras():
     """Keras' own download (and cache in ~/.keras/datasets); needs the internet."""
-    from .keras_models import import_keras
+    from ._keras import import_keras  # here, not above: reading local files needs no Keras
 
     return import_keras().datasets.mnist.load_data()
 

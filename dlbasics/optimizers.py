@@ -1,15 +1,24 @@
-"""Optimizers that update parameter arrays in place: plain SGD (with optional momentum) and RMSprop.
+"""Optimizers that update parameter arrays in place: SGD (with optional momentum), RMSprop, Adam.
 
 ``step(params, grads)`` takes two equally long lists of arrays, ``params[i]`` and its gradient
 ``grads[i]`` of the same shape, and changes ``params`` in place. In-place updates with ``out=`` keep
-training from allocating a new 784x392 matrix several times per batch.
+training from allocating a new 784x392 matrix several times per batch. Each class has Keras'
+defaults and computes Keras' formula, so one step here equals one step of ``keras.optimizers.*``
+on the same gradients (tests/test_optimizers.py). :func:`trajectory` runs an optimizer on a small
+function of a few numbers, for drawing its path.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_choice, check_positive_float
+from ._validation import (
+    as_float_array,
+    check_choice,
+    check_fraction,
+    check_int,
+    check_positive_float,
+)
 
 
 class Optimizer:
@@ -49,9 +58,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.0):
         super().__init__(learning_rate)
-        self.momentum = check_positive_float("momentum", momentum, allow_zero=True)
-        if self.momentum >= 1:
-            raise ValueError(f"momentum must be in [0, 1), got {self.momentum}")
+        self.momentum = check_fraction("momentum", momentum)
 
     def _new_state(self, param):
         return {"velocity": np.zeros_like(param)} if self.momentum else {}
@@ -76,9 +83,7 @@ class RMSprop(Optimizer):
 
     def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7):
         super().__init__(learning_rate)
-        self.rho = check_positive_float("rho", rho, allow_zero=True)
-        if self.rho >= 1:
-            raise ValueError(f"rho must be in [0, 1), got {self.rho}")
+        self.rho = check_fraction("rho", rho)
         self.epsilon = check_positive_float("epsilon", epsilon)
 
     def _new_state(self, param):
@@ -100,11 +105,69 @@ class RMSprop(Optimizer):
         param -= scratch  # W -= lr g / sqrt(v + eps)
 
 
-OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSprop}
+class Adam(Optimizer):
+    """Adam with the Keras defaults and the Keras formula: momentum and RMSprop together.
+
+    m = beta_1 * m + (1 - beta_1) * g (a running mean of the gradient, as momentum keeps) and
+    v = beta_2 * v + (1 - beta_2) * g^2 (a running mean of its square, as RMSprop keeps); then
+    W -= lr_t * m / (sqrt(v) + epsilon) with lr_t = learning_rate * sqrt(1 - beta_2^t) / (1 - beta_1^t)
+    at step t = 1, 2, ... Both means start at 0, so early on they are too small by the factors
+    (1 - beta_1^t) and (1 - beta_2^t): lr_t divides them out (the bias correction). Keras folds the
+    two corrections into the learning rate, as here; the paper divides m and v themselves, which
+    differs only in where epsilon sits.
+    """
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+    ):
+        super().__init__(learning_rate)
+        self.beta_1 = check_fraction("beta_1", beta_1)
+        self.beta_2 = check_fraction("beta_2", beta_2)
+        self.epsilon = check_positive_float("epsilon", epsilon)
+        self.iterations = 0  # steps taken: t - 1 during step t (Keras' optimizer.iterations)
+
+    def _new_state(self, param):
+        return {
+            "m": np.zeros_like(param),
+            "v": np.zeros_like(param),
+            "scratch": np.empty_like(param),
+        }
+
+    def step(self, params, grads) -> None:
+        self.iterations += 1  # one t for all parameters of this step
+        super().step(params, grads)
+
+    def corrected_learning_rate(self) -> float:
+        """lr_t of the step just taken: the learning rate with both bias corrections folded in."""
+        t = self.iterations
+        return self.learning_rate * np.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
+
+    def _update(self, param, grad, state) -> None:
+        m, v, scratch = state["m"], state["v"], state["scratch"]
+        np.subtract(grad, m, out=scratch)
+        scratch *= 1.0 - self.beta_1
+        m += scratch  # m = beta_1 m + (1 - beta_1) g
+        np.multiply(grad, grad, out=scratch)
+        scratch -= v
+        scratch *= 1.0 - self.beta_2
+        v += scratch  # v = beta_2 v + (1 - beta_2) g^2
+        np.sqrt(v, out=scratch)
+        scratch += self.epsilon
+        np.divide(m, scratch, out=scratch)
+        scratch *= self.corrected_learning_rate()
+        param -= scratch  # W -= lr_t m / (sqrt(v) + eps)
+
+
+OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam}
 
 
 def get_optimizer(optimizer="rmsprop", **kwargs) -> Optimizer:
-    """An optimizer by name (``'sgd'``, ``'rmsprop'``) with keyword settings, or an instance."""
+    """An optimizer by name (``'sgd'``, ``'rmsprop'``, ``'adam'``) with keyword settings, or an
+    instance."""
     if isinstance(optimizer, Optimizer):
         if kwargs:
             raise TypeError(
@@ -113,3 +176,25 @@ def get_optimizer(optimizer="rmsprop", **kwargs) -> Optimizer:
         return optimizer
     name = check_choice("optimizer", optimizer, OPTIMIZERS)
     return OPTIMIZERS[name](**kwargs)
+
+
+def trajectory(optimizer, gradient, start, n_steps: int) -> np.ndarray:
+    """The points ``optimizer`` visits from ``start`` in ``n_steps`` steps: ``(n_steps + 1, n)``.
+
+    ``gradient(point)`` returns the gradient at ``point``, an array of ``n`` numbers (the
+    parameters of a small problem, e.g. ``[W, b]``); row 0 is ``start``. ``optimizer`` is an
+    :class:`Optimizer` or a name with Keras' defaults. A path that leaves the finite numbers stops
+    there, so a diverging run ends at its last finite point instead of filling up with NaN.
+    """
+    optimizer = get_optimizer(optimizer)
+    point = as_float_array("start", start, ndim=1, shape_hint="(n_parameters,)").copy()
+    n_steps = check_int("n_steps", n_steps)
+    path = [point.copy()]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(n_steps):
+            grad = np.asarray(gradient(point), dtype=np.float64)
+            optimizer.step([point], [grad])
+            if not np.all(np.isfinite(point)):
+                break
+            path.append(point.copy())
+    return np.array(path)  # (n_steps + 1, n_parameters)

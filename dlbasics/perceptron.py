@@ -18,8 +18,8 @@ from ._validation import (
     as_float_array,
     as_generator,
     check_choice,
+    check_int,
     check_positive_float,
-    check_positive_int,
     check_same_rows,
 )
 from .activations import step
@@ -84,7 +84,7 @@ def train(X, y, *, learning_rate: float = 0.1, max_epochs: int = 100, seed=0) ->
     if not np.all((y == 0) | (y == 1)):
         raise ValueError(f"y must hold 0/1 labels, got values {np.unique(y).tolist()}")
     learning_rate = check_positive_float("learning_rate", learning_rate)
-    max_epochs = check_positive_int("max_epochs", max_epochs)
+    max_epochs = check_int("max_epochs", max_epochs)
     rng = as_generator(seed)
 
     W = rng.normal(0.0, 0.1, size=X.shape[1])
@@ -93,7 +93,7 @@ def train(X, y, *, learning_rate: float = 0.1, max_epochs: int = 100, seed=0) ->
     for _ in range(max_epochs):
         errors = 0
         for x_i, y_i in zip(X, y, strict=True):
-            error = y_i - float(x_i @ W + b > 0)  # +1: output too small, -1: too big, 0: right
+            error = y_i - float(step(x_i @ W + b))  # +1: output too small, -1: too big, 0: right
             if error != 0:
                 W = W + learning_rate * error * x_i
                 b = b + learning_rate * error

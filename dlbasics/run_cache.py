@@ -4,12 +4,20 @@
 stores it as ``<cache_dir>/<name>-<key>.json``. The key is the SHA-256 of
 
 - ``name`` and ``arguments`` (NumPy arrays enter by dtype, shape and the SHA-256 of their bytes),
-- every ``dlbasics/*.py`` source file, so any change to the package invalidates every entry,
+- every file of the package, subpackages included, so any change to the package invalidates
+  every entry,
 - the installed versions of Python, NumPy, Keras and TensorFlow.
 
-Only results are stored (history, evaluation, timing), never a model. The cache directory is the
+Only results are stored (history, evaluation, timing), never a model object; a small model's
+trained weights may be part of a result (the NumPy CNN's 12,810 numbers, so its page can look
+inside it). The cache directory is the
 ``cache_dir`` argument, else the environment variable ``DLBASICS_RUN_CACHE``; unset or empty
 means no caching: ``compute()`` runs every time.
+
+An entry stores its key and the SHA-256 of its result (:mod:`dlbasics.cache_files`): an entry that
+is empty, truncated, not JSON, of another format version, for another key or edited afterwards is
+computed again, after one warning line naming it. :func:`prune` removes such entries from a
+folder up front (the site build does, so that no warning lands in a page's output).
 """
 
 from __future__ import annotations
@@ -18,7 +26,6 @@ import hashlib
 import json
 import os
 import platform
-import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from importlib import metadata
@@ -26,7 +33,18 @@ from pathlib import Path
 
 import numpy as np
 
+from .cache_files import (
+    DamagedEntry,
+    check_stamp,
+    read_json,
+    remove_orphans,
+    stamp,
+    warn_damaged,
+    write_atomic,
+)
+
 ENV_VAR = "DLBASICS_RUN_CACHE"
+ENTRY_VERSION = "2"  # bump when what an entry holds changes (1: no stamp)
 PACKAGE_DIR = Path(__file__).resolve().parent
 VERSIONED = ("numpy", "keras", "tensorflow", "tensorflow-cpu")
 
@@ -42,12 +60,27 @@ def resolve_cache_dir(cache_dir=None) -> Path | None:
     return Path(cache_dir).expanduser()
 
 
+def files_digest(roots, digest=None):
+    """``digest`` (a new SHA-256 by default) updated with the path and bytes of every file under
+    ``roots`` (files or folders), in a stable order; Python's byte-code caches are left out.
+
+    Paths enter relative to each root's parent (``dlbasics/mlp.py``), so the digest does not
+    depend on where the checkout is. The site build keys its page cache with it too.
+    """
+    digest = hashlib.sha256() if digest is None else digest
+    for root in map(Path, roots):
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            digest.update(f"{path.relative_to(root.parent).as_posix()}\0".encode())
+            digest.update(path.read_bytes() + b"\0")
+    return digest
+
+
 def source_fingerprint() -> str:
-    """SHA-256 over the names and bytes of every ``dlbasics/*.py`` file."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    """SHA-256 over every file of the package (``plots/``, ``bench/`` and all else included)."""
+    return files_digest([PACKAGE_DIR]).hexdigest()
 
 
 def _versions() -> dict[str, str]:
@@ -93,14 +126,55 @@ def cache_key(name: str, arguments: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def _read(path: Path, key: str):
+def _entry_path(directory: Path, name: str, key: str) -> Path:
+    return directory / f"{name}-{key[:20]}.json"
+
+
+def _checked_result(entry: dict, key: str) -> dict:
+    """The result an entry read from disk holds; DamagedEntry unless it is whole and this key's."""
+    result = entry.get("result")
+    if not isinstance(result, dict):
+        raise DamagedEntry("no result in it")
+    check_stamp(entry.get("stamp"), result, key=key, version=ENTRY_VERSION)
+    return result
+
+
+def _read(path: Path, key: str, *, warn: bool = True) -> dict | None:
+    """The stored result, or None: missing (silently) or damaged (one warning line if ``warn``)."""
     try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        if entry.get("key") == key:
-            return entry["result"]
-    except (OSError, ValueError, KeyError, AttributeError):
-        pass  # missing or damaged: compute afresh
-    return None
+        return _checked_result(read_json(path), key)
+    except FileNotFoundError:
+        return None
+    except DamagedEntry as damage:
+        if warn:
+            warn_damaged(path, damage)
+        return None
+
+
+def prune(cache_dir) -> list[Path]:
+    """Delete the damaged entries of a run-cache folder (one warning line each), and the partial
+    files of writers that were interrupted; return what was deleted.
+
+    An entry's key is read from the entry itself and checked against its file name and its
+    result's SHA-256, so this needs no knowledge of the runs.
+    """
+    directory = Path(cache_dir)
+    removed = remove_orphans(directory) if directory.is_dir() else []
+    for path in sorted(directory.glob("*.json")):
+        try:
+            entry = read_json(path)
+            found = entry.get("stamp")
+            key = found.get("key") if isinstance(found, dict) else None
+            if isinstance(key, str) and not path.stem.endswith(f"-{key[:20]}"):
+                raise DamagedEntry("written for another key than its file name says")
+            _checked_result(entry, key if isinstance(key, str) else "")  # no stamp: says so
+        except FileNotFoundError:
+            continue  # removed by another build meanwhile
+        except DamagedEntry as damage:
+            warn_damaged(path, damage)
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 @contextmanager
@@ -124,7 +198,7 @@ def memoize(
 ) -> tuple[dict, bool]:
     """``(result, from_cache)``: the stored result for this key, or ``compute()``'s, then stored.
 
-    A missing or unreadable entry is recomputed and rewritten (written to a temporary file, then
+    A missing or damaged entry is recomputed and rewritten (written to a temporary file, then
     renamed, so a reader never sees half a file). Processes asking for the same key at the same
     time (the Korean and English pages built in parallel) wait for one another through a lock
     file, so the run is computed once.
@@ -133,20 +207,23 @@ def memoize(
     if directory is None:
         return compute(), False
     key = cache_key(name, arguments)
-    path = directory / f"{name}-{key[:20]}.json"
+    path = _entry_path(directory, name, key)
     result = _read(path, key)
     if result is not None:
         return result, True
     directory.mkdir(parents=True, exist_ok=True)
     with _locked(directory / f"{name}-{key[:20]}.lock"):
-        result = _read(path, key)  # another process may have finished it while we waited
+        # Another process may have finished it while we waited (a damaged entry was warned of).
+        result = _read(path, key, warn=False)
         if result is not None:
             return result, True
         result = compute()
-        entry = {"key": key, "name": name, "arguments": describe(arguments), "result": result}
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=directory, suffix=".tmp", delete=False
-        ) as tmp:
-            json.dump(entry, tmp, indent=1)
-        os.replace(tmp.name, path)
-    return result, False
+        entry = {
+            "name": name,
+            "arguments": describe(arguments),
+            "stamp": stamp(result, key=key, version=ENTRY_VERSION),
+            "result": result,
+        }
+        write_atomic(path, json.dumps(entry, indent=1) + "\n")
+    # What a later read will return: the result as JSON gives it back (tuples become lists).
+    return json.loads(json.dumps(result)), False

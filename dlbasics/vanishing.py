@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_generator, check_positive_int
+from ._validation import as_generator, check_int
 from .mlp import MLP
 from .preprocessing import one_hot
 
@@ -32,9 +32,9 @@ def layer_gradient_norms(
     output, and is fed random inputs and labels (no training: this is the gradient at the start).
     ``init`` defaults to He for ReLU and Glorot otherwise. Returns shape ``(depth,)``.
     """
-    depth = check_positive_int("depth", depth, minimum=2)
-    width = check_positive_int("width", width)
-    n_samples = check_positive_int("n_samples", n_samples)
+    depth = check_int("depth", depth, minimum=2)
+    width = check_int("width", width)
+    n_samples = check_int("n_samples", n_samples)
     rng = as_generator(seed)
     if init is None:
         init = "he_normal" if activation == "relu" else "glorot_uniform"

@@ -13,8 +13,10 @@ what it renders is the *executed* notebook.
 2. ``on_pre_page``: mkdocs-jupyter's renderer reads ``page.file.abs_src_path``; during the render it
    points at the executed ``.ipynb``. The page keeps mkdocs-static-i18n's ``File``, so its URL and
    destination do not change.
-3. ``on_post_page``: the executed notebook is written next to the page as ``<name>.ipynb``; the
-   download button in overrides/main.html links to it.
+3. ``on_post_page``: the executed notebook is written next to the page as ``<name>.ipynb``, made
+   to run on its own by hooks/downloads.py (a setup cell, absolute links, the page it came from);
+   the download button in overrides/main.html links to it, and the Colab and Binder links
+   (overrides/partials/launch.html) to its copy on the ``notebooks`` branch.
 
 The cache, ``.cache/dlbasics-notebooks/<key>.ipynb`` beside mkdocs.yml (``DLBASICS_DOCS_CACHE_DIR``
 overrides it): the key is the SHA-256 of the page source, its language, ``CACHE_VERSION`` and every
@@ -25,6 +27,12 @@ page is executed again in its language only, and any change to the package execu
 executed, once per build. Each build records what it executed in ``last-build.json`` in the cache
 folder, and deletes cached pages that no build has used for an hour. Pages are rendered from a
 private copy, so builds that run side by side cannot pull a cached page from under each other.
+
+A cache is only a cache (``dlbasics.cache_files``): each entry carries its key, ``CACHE_VERSION``
+and the SHA-256 of its content, and one that is empty, truncated, not JSON, not an nbformat 4
+notebook, from another version or edited is executed again after one warning line naming it
+(which ``--strict`` does not count). Damaged run-cache entries are removed before any page runs,
+so no warning lands in a page. A build that was killed leaves only files the next one removes.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import downloads  # hooks/downloads.py: MkDocs puts a hook's folder on sys.path while loading it
 import jupytext
 import nbformat
 import zmq
@@ -53,6 +62,8 @@ from mkdocs.structure.toc import get_toc
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from dlbasics import cache_files, run_cache
+
 log = get_plugin_logger(__name__)
 
 CACHE_VERSION = "1"  # bump when the way pages are executed changes
@@ -60,6 +71,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_HASH_PATHS = (REPO / "dlbasics", REPO / "requirements" / "constraints.txt")
 DEFAULT_CELL_TIMEOUT = 600
 RECORD_NAME = "last-build.json"
+SCRATCH = "scratch"  # the cache folder's subfolder for each running build's private copies
 EVICT_AFTER = 3600  # seconds: a cached page no build has used for this long is deleted
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # "RuntimeWarning: overflow encountered in exp"; matplotlib's "Glyph 8722 ... missing from font(s)"
@@ -77,8 +89,8 @@ class Settings:
     hash_paths: tuple[Path, ...]
     timeout: int
     jobs: int
-    # dlbasics.run_cache for the kernels: beside the page cache, or a fresh folder per clean build
-    run_cache_dir: Path
+    # dlbasics.run_cache for the kernels: beside the page cache, or None: the build's scratch folder
+    run_cache_dir: Path | None
 
     @classmethod
     def from_environment(cls, config) -> Settings:
@@ -102,11 +114,7 @@ class Settings:
         return cls(
             cache=use_cache,
             cache_dir=Path(cache_dir),
-            run_cache_dir=(
-                project / ".cache/dlbasics-runs"
-                if use_cache
-                else Path(tempfile.mkdtemp(prefix="dlbasics-runs-"))
-            ),
+            run_cache_dir=project / ".cache/dlbasics-runs" if use_cache else None,
             hash_paths=hash_paths,
             timeout=_positive_int("DLBASICS_DOCS_CELL_TIMEOUT", DEFAULT_CELL_TIMEOUT),
             jobs=_positive_int("DLBASICS_DOCS_JOBS", os.cpu_count() or 1),
@@ -139,11 +147,19 @@ class Build:
     settings: Settings
     pages: dict[str, NotebookPage] = field(default_factory=dict)  # by abs_src_path
     # Executed notebooks are rendered from here, never from the shared cache: another build
-    # (`make serve` while `make test` runs) may evict a cache entry in the meantime.
-    scratch: tempfile.TemporaryDirectory = field(
-        default_factory=lambda: tempfile.TemporaryDirectory(prefix="dlbasics-notebooks-")
-    )
+    # (`make serve` while `make test` runs) may evict a cache entry in the meantime. It is
+    # <cache folder>/scratch/<pid>-*, so that a later build can delete it if this one is killed.
+    scratch: tempfile.TemporaryDirectory = field(init=False)
     started: float = field(default_factory=time.perf_counter)
+
+    def __post_init__(self):
+        parent = self.settings.cache_dir / SCRATCH
+        for folder in parent.glob("*-*"):  # the scratch folders of builds that were killed
+            pid = folder.name.split("-")[0]
+            if pid.isdigit() and not cache_files.process_running(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+        parent.mkdir(parents=True, exist_ok=True)
+        self.scratch = tempfile.TemporaryDirectory(dir=parent, prefix=f"{os.getpid()}-")
 
     @property
     def scratch_dir(self) -> Path:
@@ -167,16 +183,15 @@ def _languages(config) -> tuple[list[str], str]:
 
 
 def _hash_inputs(paths) -> hashlib._Hash:
+    from dlbasics.run_cache import files_digest  # the run cache keys its entries the same way
+
     digest = hashlib.sha256(f"dlbasics-notebooks {CACHE_VERSION} {sys.version}\0".encode())
-    for root in paths:
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in files:
-            if "__pycache__" in path.parts or path.suffix == ".pyc":
-                continue
-            digest.update(f"{path.relative_to(root.parent).as_posix()}\0".encode())
-            digest.update(path.read_bytes())
-            digest.update(b"\0")
-    return digest
+    return files_digest(paths, digest)
+
+
+def on_config(config):
+    downloads.configure_repository(config)  # DLBASICS_REPO: the source link, Colab and Binder
+    return config
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,6 +212,10 @@ def on_files(files, config):
         )
     settings = Settings.from_environment(config)
     _build = Build(settings)
+    if settings.run_cache_dir is None:  # a clean build: its runs are shared by its pages only
+        settings.run_cache_dir = _build.scratch_dir / "runs"
+    run_cache.prune(settings.run_cache_dir)  # damaged entries: warned about here, not in a page
+    cache_files.remove_orphans(settings.cache_dir)  # what killed builds were writing
     languages, default_language = _languages(config)
     common = _hash_inputs(settings.hash_paths)
 
@@ -245,23 +264,43 @@ def _schedule(pages: list[NotebookPage], config, default_language: str) -> list[
     return sorted(pages, key=lambda page: (page.language != default_language, -position(page)))
 
 
+STAMP = "dlbasics_cache"  # the notebook metadata field that holds the cache entry's stamp
+
+
 def _take_from_cache(cache_dir: Path, key: str, scratch_dir: Path) -> Path | None:
-    """Copy the cached notebook ``key`` into ``scratch_dir``; None when it is not cached."""
+    """Write the cached notebook ``key`` into ``scratch_dir`` and return it; None when it is not
+    cached, or is damaged (one warning line: it is executed again)."""
     cached, copy = cache_dir / f"{key}.ipynb", scratch_dir / f"{key}.ipynb"
     try:
-        shutil.copyfile(cached, copy)
-        os.utime(cached)  # recently used: eviction keeps it
+        entry = cache_files.read_json(cached)
+        version = (entry.get("nbformat"), entry.get("nbformat_minor"))
+        if version[0] != 4 or not isinstance(version[1], int):
+            raise cache_files.DamagedEntry(f"nbformat {version[0]}.{version[1]}, expected 4.x")
+        metadata = entry.get("metadata")
+        found = metadata.pop(STAMP, None) if isinstance(metadata, dict) else None
+        cache_files.check_stamp(found, entry, key=key, version=CACHE_VERSION)
+        notebook = nbformat.from_dict(entry)
+        nbformat.validate(notebook)
     except FileNotFoundError:
         return None
+    except cache_files.DamagedEntry as damage:
+        cache_files.warn_damaged(cached, damage)
+        return None
+    except nbformat.ValidationError as error:
+        cache_files.warn_damaged(cached, f"not a valid notebook: {' '.join(error.message.split())}")
+        return None
+    nbformat.write(notebook, copy)  # what execution writes (_execute), byte for byte
+    os.utime(cached)  # recently used: eviction keeps it
     return copy
 
 
-def _store_in_cache(notebook_file: Path, cache_dir: Path) -> None:
-    """Put an executed notebook into the cache, atomically (builds may run side by side)."""
+def _store_in_cache(notebook_file: Path, key: str, cache_dir: Path) -> None:
+    """Put an executed notebook into the cache, stamped, atomically (builds may run side by side)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = cache_dir / f"{notebook_file.stem}.{os.getpid()}.partial"
-    shutil.copyfile(notebook_file, partial)
-    os.replace(partial, cache_dir / notebook_file.name)
+    entry = json.loads(notebook_file.read_text(encoding="utf-8"))
+    entry["metadata"][STAMP] = cache_files.stamp(entry, key=key, version=CACHE_VERSION)
+    text = json.dumps(entry, indent=1, ensure_ascii=False) + "\n"
+    cache_files.write_atomic(cache_dir / notebook_file.name, text)
 
 
 async def _execute_all(pages, out_dir: Path, settings: Settings) -> list[str]:
@@ -281,6 +320,8 @@ SHELL_CELL = re.compile(r"^\s*(%%(bash|sh|script|system)\b|!)")
 async def _execute(page: NotebookPage, out_dir: Path, settings: Settings) -> str | None:
     """Execute one page into ``out_dir/<key>.ipynb``; return an error message, or None."""
     notebook = jupytext.read(page.source)
+    for number, cell in enumerate(notebook.cells):  # jupytext draws random ids: the same page
+        cell.id = f"cell-{number}"  # would differ from build to build (ids are in the HTML)
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
     for number, cell in enumerate(code_cells, start=1):
         if SHELL_CELL.match(cell.source):
@@ -332,7 +373,7 @@ async def _execute(page: NotebookPage, out_dir: Path, settings: Settings) -> str
     page.executed = out_dir / f"{page.key}.ipynb"
     nbformat.write(notebook, page.executed)
     if settings.cache:
-        _store_in_cache(page.executed, settings.cache_dir)
+        _store_in_cache(page.executed, page.key, settings.cache_dir)
     return None
 
 
@@ -410,6 +451,8 @@ def on_pre_page(page, config, files):
 
     page.render = render_executed
     page.dlbasics_notebook = f"{notebook.source.stem}.ipynb"  # read by overrides/main.html
+    # the download's links, origin and Colab/Binder paths (overrides/partials/launch.html)
+    page.dlbasics_download = downloads.describe_page(page, config, files, notebook.language)
     return page
 
 
@@ -475,9 +518,7 @@ def link_pages(content: str, page, files) -> str:
 def on_post_page(output, page, config):
     notebook = _build.pages.get(page.file.abs_src_path) if _build else None
     if notebook is not None:
-        downloadable = nbformat.read(notebook.executed, as_version=4)
-        downloadable.metadata.pop("jupytext", None)  # a plain .ipynb for Jupyter, Colab, VS Code
-        nbformat.validate(downloadable)
+        downloadable = downloads.downloadable_notebook(notebook.executed, page.dlbasics_download)
         target = Path(page.file.abs_dest_path).parent / page.dlbasics_notebook
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(downloadable, target)
@@ -505,9 +546,7 @@ def on_post_build(config) -> None:
         for entry in cache_dir.glob("*.ipynb"):
             if entry.name not in used and time.time() - entry.stat().st_mtime > EVICT_AFTER:
                 entry.unlink(missing_ok=True)
-    record_file = cache_dir / f"{RECORD_NAME}.{os.getpid()}.partial"
-    record_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    os.replace(record_file, cache_dir / RECORD_NAME)
+    cache_files.write_atomic(cache_dir / RECORD_NAME, json.dumps(record, indent=2) + "\n")
     build.scratch.cleanup()
     log.info(
         "notebook pages: %d executed, %d from the cache",

@@ -1,10 +1,28 @@
-"""Helpers shared by the tests."""
+"""Helpers shared by the tests: the repository's places, the CI rule, small stand-in data."""
 
 import importlib
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+ARTIFACTS = REPO / "artifacts"
+LANGUAGES = ("ko", "en")
+
+
+def in_ci() -> bool:
+    """CI=true (set by .ci/run and GitHub Actions): every test must run there."""
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str):
+    """Skip on a workstation; under CI=true a missing prerequisite is a broken set-up, so fail."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: this test must run)")
+    pytest.skip(reason)
 
 
 def require(module: str):
@@ -12,7 +30,7 @@ def require(module: str):
 
     `make test` installs everything, so in CI a missing dependency is a broken set-up, never a skip.
     """
-    if os.environ.get("CI") == "true":
+    if in_ci():
         return importlib.import_module(module)
     return pytest.importorskip(module)
 

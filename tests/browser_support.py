@@ -25,11 +25,10 @@ import pytest
 
 from scripts.pages_server import PagesServer
 
-REPO = Path(__file__).resolve().parents[1]
-DOCS = REPO / "docs"
-ARTIFACTS = REPO / "artifacts"
+from ._support import ARTIFACTS, DOCS, LANGUAGES, REPO, skip_or_fail
+
 DEFAULT_LANGUAGE = "ko"  # served at /; every other language at /<language>/
-LANGUAGES = ("ko", "en")
+LOCAL_HOST = "127.0.0.1"
 
 # Chromium as root on a machine without a network: no sandbox (root), no GPU, and none of the
 # background services that phone home (component updates, sync, field trials, QUIC probes).
@@ -63,10 +62,6 @@ SEARCH_TIMEOUT_MS = 30_000
 # -- which browser -------------------------------------------------------------------------------
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
 def chromium_executable() -> tuple[str | None, str]:
     """The Chromium to launch and where it came from.
 
@@ -82,13 +77,6 @@ def chromium_executable() -> tuple[str | None, str]:
     if os.access(DEBIAN_CHROMIUM, os.X_OK):
         return str(DEBIAN_CHROMIUM), "Debian's chromium package"
     return None, "Playwright's bundled Chromium"
-
-
-def skip_or_fail(reason: str):
-    """Skip outside CI; under CI=true a missing browser is a broken set-up, so fail."""
-    if in_ci():
-        pytest.fail(f"{reason} (CI=true: the browser tests must run)")
-    pytest.skip(reason)
 
 
 # -- serving the site ----------------------------------------------------------------------------
@@ -176,6 +164,10 @@ class PageReport:
     links: list[str] = field(default_factory=list)  # every same-site URL it links to or loads
     broken_links: list[str] = field(default_factory=list)  # "url -> status" or "url#id (no id)"
     download_href: str | None = None  # the download-notebook link, resolved
+    # the links to other sites a reader may follow: "colab", "binder", "source" -> their hrefs
+    outside_links: dict[str, list[str]] = field(default_factory=dict)
+    policy: str | None = None  # its Content-Security-Policy (hooks/csp.py), None when it has none
+    policy_violations: list[str] = field(default_factory=list)  # what the policy refused
 
     def problems(self, expected_lang: str) -> list[str]:
         """Everything wrong with the page, one line each; empty for a good page."""
@@ -202,6 +194,9 @@ class PageReport:
         found += [f"cut off, not scrollable: {entry}" for entry in self.cut_off]
         found += [f"image not loaded: {src}" for src in self.broken_images]
         found += [f"broken link: {entry}" for entry in self.broken_links]
+        if not self.policy:
+            found.append("no Content-Security-Policy <meta> tag")
+        found += [f"refused by the Content-Security-Policy: {v}" for v in self.policy_violations]
         return found
 
     def summary(self) -> dict:
@@ -291,6 +286,23 @@ CUT_OFF_JS = """() => {
   return found;
 }"""
 
+# Before any script of the page: remember every securitypolicyviolation event (the browser also
+# logs a console error, which does not say which directive refused what).
+RECORD_POLICY_VIOLATIONS_JS = """
+if (!window.__dlbasicsPolicyViolations) {
+  window.__dlbasicsPolicyViolations = [];
+  document.addEventListener("securitypolicyviolation", (event) => {
+    window.__dlbasicsPolicyViolations.push(
+      `${event.effectiveDirective} refused ${event.blockedURI || "(inline)"}`
+      + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+  });
+}
+"""
+POLICY_JS = """() => {
+  const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+  return [meta ? meta.content : null, window.__dlbasicsPolicyViolations || []];
+}"""
+
 SITE_URLS_JS = """() => {
   const urls = [];
   for (const element of document.querySelectorAll("a[href], link[href], area[href]")) {
@@ -299,6 +311,15 @@ SITE_URLS_JS = """() => {
   for (const element of document.querySelectorAll("[src]")) urls.push(element.src);
   return urls;
 }"""
+
+
+# Links to the repository (overrides/partials/source.html) and to the page's notebook in Colab and
+# Binder (overrides/partials/launch.html): present only when a repository is configured.
+OUTSIDE_LINKS = {
+    "colab": "a.dlbasics-colab",
+    "binder": "a.dlbasics-binder",
+    "source": "a.md-source",
+}
 
 
 def _ids_in(html: str) -> set[str]:
@@ -361,6 +382,7 @@ def check_page(context, server: SiteServer, path: str, formulas_expected: int = 
             report.third_party.append(websocket.url)
 
     page = context.new_page()
+    page.add_init_script(RECORD_POLICY_VIOLATIONS_JS)
     # The context sees requests of the page and of its workers (search runs in a web worker).
     context.route("**/*", route)
     context.on("request", on_request)
@@ -386,12 +408,17 @@ def check_page(context, server: SiteServer, path: str, formulas_expected: int = 
         download = page.locator("a.dlbasics-download")
         if download.count():
             report.download_href = download.first.evaluate("a => a.href")
+        for name, selector in OUTSIDE_LINKS.items():
+            report.outside_links[name] = page.locator(selector).evaluate_all(
+                "links => links.map(a => a.href)"
+            )
         page.wait_for_load_state("networkidle")
         links = [url for url in page.evaluate(SITE_URLS_JS) if urlsplit(url).scheme != "data"]
         for width, height in LAYOUT_WIDTHS:
             page.set_viewport_size({"width": width, "height": height})
             page.evaluate("() => new Promise((resolve) => requestAnimationFrame(resolve))")
             report.cut_off += [f"{width}px wide: {text}" for text in page.evaluate(CUT_OFF_JS)]
+        report.policy, report.policy_violations = page.evaluate(POLICY_JS)
     finally:
         page.close()
         context.unroute("**/*", route)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-DOCS = REPO / "docs"
-LANGUAGES = ("ko", "en")
+from ._support import DOCS, LANGUAGES, REPO
+
+__all__ = ["DOCS", "LANGUAGES", "REPO", "build_real_site", "mkdocs_build", "notebook_page"]
 BUILD_TIMEOUT = 1200  # seconds; a clean build of the real site takes a few minutes on 2 cores
 
 NOTEBOOK_FRONT_MATTER = """\
@@ -36,16 +36,19 @@ jupyter:
 """
 
 
-def mkdocs_build(config_file: Path, site_dir: Path, env: dict | None = None, timeout=BUILD_TIMEOUT):
-    """Run ``mkdocs build --strict`` on ``config_file`` into ``site_dir``; return the process."""
+def mkdocs_command(config_file: Path, site_dir: Path, env: dict | None = None) -> dict:
+    """The arguments of the ``mkdocs build --strict`` process (for subprocess.run or Popen)."""
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     environment.update(env or {})
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
     command += ["--config-file", str(config_file), "--site-dir", str(site_dir)]
+    return {"args": command, "cwd": Path(config_file).parent, "env": environment}
+
+
+def mkdocs_build(config_file: Path, site_dir: Path, env: dict | None = None, timeout=BUILD_TIMEOUT):
+    """Run ``mkdocs build --strict`` on ``config_file`` into ``site_dir``; return the process."""
     return subprocess.run(
-        command,
-        cwd=Path(config_file).parent,
-        env=environment,
+        **mkdocs_command(config_file, site_dir, env),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -53,13 +56,29 @@ def mkdocs_build(config_file: Path, site_dir: Path, env: dict | None = None, tim
     )
 
 
-def build_real_site(site_dir: Path) -> Path:
-    """Build the real site strictly into ``site_dir`` (pages come from .cache/ when unchanged)."""
-    env = {}
-    shared_mnist = REPO.parent / "shared" / "data" / "mnist"  # as the Makefile finds it
-    if not os.environ.get("DLBASICS_MNIST_DIR") and shared_mnist.is_dir():
-        env["DLBASICS_MNIST_DIR"] = str(shared_mnist)
-    result = mkdocs_build(REPO / "mkdocs.yml", site_dir, env)
+# The real site is built as CI builds the site it deploys: with a repository (the source link,
+# Colab and Binder links) and a site_url (canonical URLs, absolute links in the notebooks). CI
+# sets both (.github/workflows/test.yml); elsewhere these stand-ins do.
+STAND_IN_REPO = "example/dlbasics"
+STAND_IN_SITE_URL = "https://example.github.io/dlbasics/"
+WITHOUT_REPOSITORY = {"DLBASICS_REPO": "", "DLBASICS_SITE_URL": ""}  # what a local build has
+
+
+def real_site_settings() -> dict[str, str]:
+    """The repository and site_url the ``built_site`` fixture builds with."""
+    return {
+        "DLBASICS_REPO": os.environ.get("DLBASICS_REPO") or STAND_IN_REPO,
+        "DLBASICS_SITE_URL": os.environ.get("DLBASICS_SITE_URL") or STAND_IN_SITE_URL,
+    }
+
+
+def build_real_site(site_dir: Path, settings: dict[str, str] | None = None) -> Path:
+    """Build the real site strictly into ``site_dir`` (pages come from .cache/ when unchanged),
+    with ``settings`` (default: :func:`real_site_settings`)."""
+    env = dict(real_site_settings() if settings is None else settings)
+    result = mkdocs_build(
+        REPO / "mkdocs.yml", site_dir, env
+    )  # MNIST: DLBASICS_MNIST_DIR, from make
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{result.stderr[-6000:]}", pytrace=False)
     return site_dir

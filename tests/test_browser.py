@@ -5,11 +5,16 @@ The site is served on 127.0.0.1; every page of both languages is opened and must
 at build time (every formula of its source, no TeX left in its text, no MathJax running in the
 browser, MathJax's fonts loaded from the site), no equation, table or image cut off at desktop or
 phone width, every image loaded, every same-site link and asset answering 200 (and every
-#fragment naming an element), ``<html lang>`` naming its language, and the page's
-download-notebook link serving a valid notebook of that page. axe-core finds no WCAG A/AA
-violation on any page in the light or the dark palette. Then: the language switcher, search in
+#fragment naming an element), ``<html lang>`` naming its language, the page's download-notebook
+link serving a valid notebook of that page, and its Colab, Binder and source links pointing at the
+configured repository. A few pages of the site built without a repository must have none of those
+links and make no third-party request either. axe-core finds no WCAG A/AA violation on any page in
+the light or the dark palette. Then: the language switcher, search in
 both languages, the keyboard reaching and working the switcher, search and the download button,
 and screenshots under artifacts/screenshots/ for people to look at.
+Everything runs under the pages' Content-Security-Policy (hooks/csp.py): what it refuses is a
+problem; the last tests show it refusing a fetch to another host, and every other kind of
+third-party load or injected code.
 A per-page table of requests is printed at the end of the run and written to
 artifacts/browser-report.json.
 
@@ -22,13 +27,15 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from . import browser_support as bs
+from . import csp_support as csp
 from ._support import require
+from .site_support import real_site_settings
+from .test_site import load_hook
 
 pytestmark = pytest.mark.browser
 
@@ -41,14 +48,7 @@ VIEWPORT = {"width": 1280, "height": 900}
 # -- fixtures ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def site_dir(request) -> Path:
-    prebuilt = os.environ.get("DLBASICS_BROWSER_SITE")
-    if prebuilt:
-        path = Path(prebuilt)
-        assert (path / "index.html").is_file(), f"DLBASICS_BROWSER_SITE={prebuilt}: no index.html"
-        return path
-    return Path(request.getfixturevalue("built_site"))
+# site_dir and browser are in tests/conftest.py: tests/test_browser_run.py uses the same ones.
 
 
 @pytest.fixture(scope="session")
@@ -58,27 +58,35 @@ def server(site_dir):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    sync_api = require("playwright.sync_api")
-    executable, origin = bs.chromium_executable()
-    with sync_api.sync_playwright() as playwright:
-        if executable is None and not Path(playwright.chromium.executable_path).exists():
-            bs.skip_or_fail(
-                "no Chromium: install Debian's `chromium` (apt-get install chromium), set "
-                "DLBASICS_CHROMIUM, or run `playwright install chromium`"
-            )
-        try:
-            launched = playwright.chromium.launch(executable_path=executable, args=bs.CHROMIUM_ARGS)
-        except sync_api.Error as error:
-            pytest.fail(f"could not start {origin} ({executable or 'bundled'}): {error}")
-        yield launched
-        launched.close()
+def site_repository() -> str:
+    """The GitHub repository the site links to ("" for none): the ``built_site`` fixture's, or
+    ``DLBASICS_REPO`` for a site given by ``DLBASICS_BROWSER_SITE``."""
+    if os.environ.get("DLBASICS_BROWSER_SITE"):
+        return os.environ.get("DLBASICS_REPO", "")
+    return real_site_settings()["DLBASICS_REPO"]
+
+
+def expected_outside_links(site_page: bs.SitePage, repository: str) -> dict[str, list[str]]:
+    """Colab and Binder open the page's notebook on the notebooks branch; the source link (in
+    the header and the navigation drawer) goes to the repository."""
+    if not repository:
+        return {"colab": [], "binder": [], "source": []}
+    path = f"{site_page.language}/{site_page.name}.ipynb"
+    return {
+        "colab": [f"https://colab.research.google.com/github/{repository}/blob/notebooks/{path}"],
+        "binder": [
+            f"https://mybinder.org/v2/gh/{repository}/notebooks?labpath={path.replace('/', '%2F')}"
+        ],
+        "source": [f"https://github.com/{repository}"] * 2,
+    }
 
 
 @pytest.fixture
 def browser_context(browser):
-    """A fresh browser context (no cookies, no storage) per test."""
+    """A fresh browser context (no cookies, no storage) per test; every page in it records what
+    the Content-Security-Policy refuses (``bs.POLICY_JS`` reads it)."""
     created = browser.new_context(viewport=VIEWPORT)
+    created.add_init_script(bs.RECORD_POLICY_VIOLATIONS_JS)
     yield created
     created.close()
 
@@ -152,11 +160,14 @@ def test_the_pages_visited_are_the_pages_built(site_dir):
 
 
 @pytest.mark.parametrize("site_page", PAGES, ids=lambda page: page.id)
-def test_page(site_page, server, browser_context):
+def test_page(site_page, server, browser_context, site_repository):
     source = source_of(site_page)
     report = bs.check_page(browser_context, server, site_page.path, bs.formulas_in_source(source))
     problems = report.problems(site_page.language)
     if is_notebook(source):
+        expected = expected_outside_links(site_page, site_repository)
+        if report.outside_links != expected:
+            problems.append(f"Colab, Binder, source links {report.outside_links}, not {expected}")
         if report.download_href is None:
             problems.append(
                 "notebook page without the download-notebook link (a.dlbasics-download)"
@@ -190,6 +201,32 @@ def test_page_is_accessible_in_both_palettes(site_page, server, browser):
     assert not problems, f"{site_page.id}:\n  " + "\n  ".join(problems[:40])
 
 
+# -- without a repository (a local build): no outside links, still no third-party request --------
+
+PLAIN_PAGES = [
+    bs.SitePage(language, name) for language in bs.LANGUAGES for name in ("index", NOTEBOOK_PAGE)
+]
+
+
+@pytest.fixture(scope="session")
+def plain_server(request):
+    site = request.getfixturevalue("built_site_without_repository")
+    with bs.SiteServer(site) as running:
+        yield running
+
+
+@pytest.mark.parametrize("site_page", PLAIN_PAGES, ids=lambda page: page.id)
+def test_page_without_a_repository(site_page, plain_server, browser_context):
+    formulas = bs.formulas_in_source(source_of(site_page))
+    report = bs.check_page(browser_context, plain_server, site_page.path, formulas)
+    problems = report.problems(site_page.language)
+    if report.outside_links != expected_outside_links(site_page, ""):
+        problems.append(f"links to other sites without a repository: {report.outside_links}")
+    bs.record(f"{site_page.id} (no repository)", report, problems)
+    assert report.download_href and plain_server.is_local(report.download_href)
+    assert not problems, f"{site_page.id}, no repository:\n  " + "\n  ".join(problems)
+
+
 # -- navigation ----------------------------------------------------------------------------------
 
 
@@ -204,6 +241,7 @@ def test_language_switcher_goes_to_the_translation_and_back(server, browser_cont
             page.click(f'.md-select__link[hreflang="{language}"]')
         assert urlsplit(page.url).path == expected, f"selector {language!r} led to {page.url}"
         assert page.evaluate("document.documentElement.lang") == language
+        assert page.evaluate(bs.POLICY_JS)[1] == []  # nothing refused by the policy
     assert blocked == []
 
 
@@ -231,6 +269,7 @@ def test_search_finds_the_page(language, server, browser_context):
         shown = page.locator(".md-search-result__link").evaluate_all("a => a.map(x => x.href)")
         meta = page.locator(".md-search-result__meta").all_inner_texts()
         pytest.fail(f"searching {SEARCH_TERMS[language]!r} did not list {start}: {meta} {shown}")
+    assert page.evaluate(bs.POLICY_JS)[1] == []  # nothing refused by the policy
     assert blocked == []
 
 
@@ -327,6 +366,10 @@ def test_checks_catch_a_broken_page(site_dir, browser, tmp_path):
     html = bs.overlay_site(site_dir, tmp_path / "site", page_path)
     text = html.read_text(encoding="utf-8")
     assert '<html lang="ko"' in text
+    # Without its Content-Security-Policy, so that the faults below reach the network and run:
+    # these checks are the net under the policy (the last tests of this file show the policy).
+    text, removed = re.subn(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    assert removed == 1
     display = re.search(r'<mjx-container[^>]*display="true".*?</mjx-container>', text, re.DOTALL)
     assert display, f"{page_path} has no displayed equation to copy"
     faults = (
@@ -374,6 +417,7 @@ def test_checks_catch_a_broken_page(site_dir, browser, tmp_path):
     injected = [entry for entry in report.cut_off if 'class="deliberately-narrow"' in entry]
     assert [entry.split(": ")[0] for entry in injected] == ["1280px wide", "390px wide"]
     assert all(entry.split(": ", 1)[1].startswith("equation ") for entry in injected)
+    assert "no Content-Security-Policy <meta> tag" in problems
     assert report.status == 200  # the page itself is there: the faults are what was reported
 
 
@@ -409,3 +453,89 @@ def test_checks_catch_math_left_untypeset(site_dir, browser, tmp_path):
         in problems
     )
     assert report.raw_math == ["$x^2$"], "the TeX left on the page was not found in its text"
+
+
+# -- the Content-Security-Policy (hooks/csp.py) refuses what a page must not do -------------------
+# Every page above ran under its policy (a refusal is a problem of the page), and so did the
+# switcher and the search. Here a page is made to try what it must not: the policy refuses each
+# attempt before it leaves (a securitypolicyviolation event naming the directive). The same fetch
+# from a copy of the page without the policy reaches the network layer, where the route stops it:
+# it is the policy that refuses.
+
+
+def open_page(context, server, path):
+    """A page with the policy recorder (the context's), every request recorded, none let out."""
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    blocked = block_other_hosts(context, server)
+    page = context.new_page()
+    page.goto(server.url(path), wait_until="load")
+    return page, requests, blocked
+
+
+def test_a_fetch_to_another_host_is_refused_by_the_policy(server, browser_context):
+    page, requests, blocked = open_page(browser_context, server, csp.PAGE)
+    assert page.evaluate(bs.POLICY_JS)[0].startswith("default-src 'self'")
+    result = page.evaluate(csp.FETCH_ELSEWHERE_JS)
+    assert result["violation"] == {
+        "directive": "connect-src",
+        "blocked": "https://collector.example.com/track?page=1",
+        "disposition": "enforce",
+    }
+    assert result["error"] == "TypeError"  # fetch rejects: the request was never made
+    assert not [url for url in requests if "example.com" in url] and blocked == []
+
+
+def test_without_the_policy_the_same_fetch_leaves_the_page(site_dir, browser, tmp_path):
+    """The control: no policy, no refusal; the request reaches the network layer."""
+    with bs.SiteServer(csp.site_copy(site_dir, tmp_path / "site", policy=False)) as unprotected:
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            page, _, blocked = open_page(context, unprotected, csp.PAGE)
+            result = page.evaluate(csp.FETCH_ELSEWHERE_JS)
+            probe = page.evaluate(csp.RUN_PROBE_JS, csp.PROBE)
+        finally:
+            context.close()
+    assert result["violation"] is None
+    assert "https://collector.example.com/track?page=1" in blocked  # stopped by the test only
+    assert probe["injected"] and probe["evaluated"] == "ran" and probe["seen"] == []
+
+
+def test_the_policy_refuses_every_kind_of_third_party_load_and_injected_code(
+    site_dir, browser, tmp_path
+):
+    messages: list[str] = []
+    failed: dict[str, str] = {}
+    with bs.SiteServer(csp.site_copy(site_dir, tmp_path / "site", policy=True)) as protected:
+        context = browser.new_context(viewport=VIEWPORT)
+        context.on("console", lambda message: messages.append(message.text))
+        context.on("requestfailed", lambda request: failed.update({request.url: request.failure}))
+        try:
+            page, requests, blocked = open_page(context, protected, csp.PAGE)
+            result = page.evaluate(csp.RUN_PROBE_JS, csp.PROBE)
+        finally:
+            context.close()
+
+    refused = {(directive, blocked_uri.split("?")[0]) for directive, blocked_uri in result["seen"]}
+    assert {
+        ("script-src-elem", "https://cdn.example.com/analytics.js"),
+        ("style-src-elem", "https://fonts.example.com/css"),
+        ("font-src", "https://fonts.example.com/x.woff2"),
+        ("img-src", "https://images.example.com/pixel.png"),
+        ("script-src-elem", "inline"),
+        ("script-src", "eval"),
+        ("connect-src", "wss://socket.example.com/"),
+        ("connect-src", "https://beacon.example.com/b"),
+    } <= refused, refused
+    assert not result["injected"] and result["evaluated"] == "EvalError", result
+    assert result["wasm"] == "compiled"
+    # Playwright reports the elements' loads as requests that failed with "csp": refused in the
+    # page, they never reached the network, where the test's route would have seen them.
+    elsewhere = [url for url in requests if "example.com" in url]
+    assert elsewhere and {url: failed.get(url) for url in elsewhere} == dict.fromkeys(
+        elsewhere, "csp"
+    )
+    assert blocked == []
+    # Chromium names the hash that would have allowed the injected script: the hook's formula.
+    hashes = [m for text in messages for m in re.findall(r"'sha256-[^']+'", text)]
+    assert load_hook("csp").script_hash("window.__injected = 1;") in hashes, messages

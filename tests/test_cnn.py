@@ -1,8 +1,9 @@
-"""The CNN (dlbasics.cnn) and its benchmark against keras-io's convnet (dlbasics.cnn_bench).
+"""The CNN (dlbasics.cnn) and its learning-rate schedule (dlbasics.schedules).
 
-Fast tests build the models, check the schedule against an independent formula and run the
-training and benchmark code on a small synthetic digit set (no accuracy claim). The ``slow``
-test trains our CNN with its default schedule on the real MNIST and checks the 99 % claim.
+Fast tests build the model, check the schedule against an independent formula and run the
+training code on a small synthetic digit set (no accuracy claim). The ``slow`` test trains our
+CNN with its default schedule on the real MNIST and checks the 99 % claim. The benchmark against
+keras-io's convnet is tested in tests/test_bench_cnn_vs_keras_io.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-from dlbasics import cnn, cnn_bench
+from dlbasics import _keras, cnn
 from dlbasics.cnn import CNNResult, learning_rate_at, prepare_images, split_data, train_cnn
 
 from ._support import require, synthetic_digits
@@ -70,13 +71,13 @@ def test_split_holds_out_the_last_tenth_as_keras_validation_split_does():
         (((np.zeros((5, 28, 28), np.uint8), np.zeros(4, np.uint8)),) * 2, ValueError,
          "y_train must have one label per image, got 4 labels for 5 images"),
         (((np.zeros((5, 28, 28), np.uint8), np.full(5, 10)),) * 2, ValueError,
-         r"labels must be in \[0, 9\], got values from 10 to 10"),
+         r"y_train must be in \[0, 9\], got values from 10 to 10"),
         (((np.zeros((5, 28, 28), np.uint8), np.zeros(5, np.float32)),) * 2, TypeError,
-         "labels must be integers"),
+         "y_train must be integers"),
         (((np.zeros((9, 28, 28), np.uint8), np.zeros(9, np.uint8)),) * 2, ValueError,
          "x_train must hold at least 10 images"),
         (((np.zeros((5, 784), np.uint8), np.zeros(5, np.uint8)),) * 2, ValueError,
-         r"x_train must be 3-D \(n_samples, 28, 28\), got shape \(5, 784\)"),
+         r"x_train must be 3-D \(n_samples, height, width\), got shape \(5, 784\)"),
         (((np.zeros((5, 28, 28), np.uint8), np.zeros(5, np.uint8)),
           (np.zeros((5, 28, 28), np.float64), np.zeros(5, np.uint8))), TypeError,
          "x_test must be uint8 pixels 0-255"),
@@ -163,7 +164,9 @@ def test_build_cnn_shapes_and_parameters(keras):
 
 
 def test_reference_is_keras_io_simple_mnist_convnet(keras):
-    model = cnn.build_reference_convnet()
+    from dlbasics.bench.cnn_vs_keras_io import build_reference_convnet
+
+    model = build_reference_convnet()
     assert model.count_params() == 34_826  # keras-io's summary: "Total params: 34,826"
     kinds = [type(layer).__name__ for layer in model.layers]
     assert kinds == [
@@ -206,7 +209,9 @@ def test_train_cnn_result_structure_and_cache(keras, tmp_path):
 def test_fit_and_track_stops_at_the_target_and_keeps_evaluation_out_of_the_time(keras):
     (x_train, y_train), _, test = split_data(synthetic_digits(n_train=256, n_test=64))
     model = cnn.build_cnn(epochs=3, steps_per_epoch=2)
-    run = cnn.fit_and_track(model, x_train, y_train, epochs=3, test=test, stop_at=0.0)
+    run = _keras.fit_and_track(
+        model, x_train, y_train, epochs=3, batch_size=128, test=test, stop_at=0.0
+    )
     assert len(run["history"]["loss"]) == 1  # any accuracy is >= 0: stopped after epoch 1
     assert len(run["test_accuracy"]) == len(run["fit_seconds_per_epoch"]) == 1
     assert 0 < run["fit_seconds_per_epoch"][0] <= run["fit_seconds"]
@@ -218,168 +223,22 @@ def test_first_reaching():
     assert cnn.first_reaching([0.5], target=0.4) == 0
 
 
-# --------------------------------------------------------------------------- benchmark
-def fake_results(ours_seconds=(13.0, 26.0), reference_seconds=None, reference_reached=True):
-    reference_seconds = reference_seconds or [9.8 * (i + 1) for i in range(8)]
-    reference_accuracy = [0.9732, 0.9813, 0.9864, 0.9882, 0.9891, 0.9894, 0.9898, 0.9900]
-    if not reference_reached:
-        reference_accuracy[-1] = 0.9899
-    ours = {
-        "test_accuracy": [0.9885, 0.9921],
-        "fit_seconds_per_epoch": list(ours_seconds),
-        "fit_seconds": ours_seconds[-1],
-    }
-    reference = {
-        "test_accuracy": reference_accuracy,
-        "fit_seconds_per_epoch": reference_seconds,
-        "fit_seconds": reference_seconds[-1],
-    }
-    summaries = {
-        name: cnn_bench._summary(name, {**run, "n_params": 1}, cnn.TARGET_ACCURACY)
-        for name, run in (("ours", ours), ("reference", reference))
-    }
-    ratio, kind = cnn_bench._ratio(summaries["ours"], summaries["reference"])
-    return {
-        "settings": {
-            "seed": 0, "target": 0.99, "max_ratio": 0.75, "batch_size": 128,
-            "n_train": 54_000, "n_validation": 6_000, "n_test": 10_000,
-        },
-        "environment": {
-            "cpu": "test cpu", "cpu_count": 2, "load_average": [0.1, 0, 0],
-            "load_average_after": [1.0, 0, 0],
-        },
-        **summaries,
-        "ratio": ratio,
-        "ratio_kind": kind,
-        "passed": ratio is not None and ratio <= 0.75,
-    }  # fmt: skip
-
-
-def test_ratio_is_time_to_target_of_ours_over_the_reference():
-    results = fake_results()
-    assert results["ours"]["epochs_to_target"] == 2
-    assert results["reference"]["epochs_to_target"] == 8
-    assert results["ratio"] == pytest.approx(26.0 / 78.4) and results["passed"]
-    slow = fake_results(ours_seconds=(40.0, 60.0))
-    assert slow["ratio"] == pytest.approx(60.0 / 78.4) and not slow["passed"]
-    never = fake_results(reference_reached=False)
-    assert never["reference"]["seconds_to_target"] is None
-    assert never["ratio"] == pytest.approx(26.0 / 78.4) and "upper bound" in never["ratio_kind"]
-
-
-def test_report_shows_every_epoch_and_the_verdict():
-    text = cnn_bench.report(fake_results())
-    assert "0.9732" in text and "78.4" in text and "0.9921" in text
-    assert "ours / reference = 0.33" in text and "PASSED" in text
-    rows = cnn_bench.table_rows(fake_results())
-    assert len(rows) == 1 + 8 and rows[3][1:3] == ["", ""]  # ours stopped after 2 epochs
-    assert "FAILED" in cnn_bench.report(fake_results(ours_seconds=(40.0, 60.0)))
-
-
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["--seed", "-1"], "--seed must be >= 0"),
-        (["--epochs", "0"], "--epochs must be >= 1"),
-        (["--max-reference-epochs", "0"], "--max-reference-epochs must be >= 1"),
-    ],
-)
-def test_benchmark_rejects_bad_arguments(argv, message, capsys):
-    with pytest.raises(SystemExit) as stopped:
-        cnn.benchmark_main(argv)
-    assert stopped.value.code == 2 and message in capsys.readouterr().err
-
-
-def test_benchmark_end_to_end_on_synthetic_data(keras, monkeypatch, tmp_path, capsys):
-    data = synthetic_digits(n_train=256, n_test=64)
-    monkeypatch.setattr("dlbasics.mnist.load_mnist", lambda data_dir=None: data)
-    path = tmp_path / "bench.json"
-    argv = ["--epochs", "1", "--max-reference-epochs", "2", "--json", str(path), "--quiet"]
-    status = cnn.benchmark_main(argv)
-    results = json.loads(path.read_text())
-    out = capsys.readouterr().out
-    assert status == (0 if results["passed"] else 1)
-    assert results["settings"]["n_train"] == 231 and results["settings"]["n_validation"] == 25
-    assert results["ours"]["epochs_run"] == 1 and 1 <= results["reference"]["epochs_run"] <= 2
-    for name in ("ours", "reference"):
-        model = results[name]
-        assert len(model["test_accuracy"]) == model["epochs_run"]
-        assert set(model["history"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
-    assert results["ours"]["n_params"] == 35_114 and results["reference"]["n_params"] == 34_826
-    assert "reference" in out and str(path) in out
-
-
-def test_study_variants_build_what_they_say(keras):
-    ours = cnn_bench._variant_model(cnn_bench.VARIANTS["ours"], cnn.STEPS_PER_EPOCH)
-    built = cnn.build_cnn()
-    assert [layer.get_config() | {"name": ""} for layer in ours.layers] == [
-        layer.get_config() | {"name": ""} for layer in built.layers
-    ]
-    assert ours.optimizer._learning_rate.get_config() == built.optimizer._learning_rate.get_config()
-    slow_bn = cnn_bench._variant_model(cnn_bench.VARIANTS["ours, BN momentum 0.99"], 10)
-    assert slow_bn.get_layer("bn1").momentum == 0.99 and built.get_layer("bn1").momentum == 0.9
-    keras_io = cnn_bench._variant_model(cnn_bench.VARIANTS["keras-io"], 10)
-    assert keras_io.count_params() == cnn.build_reference_convnet().count_params()
-    assert float(keras_io.optimizer.learning_rate) == pytest.approx(0.001)
-    three = cnn_bench._variant_model(cnn_bench.VARIANTS["ours, 3 epochs"], 10)
-    assert three.optimizer._learning_rate.total_steps == 30
-
-
-def test_recorded_evidence_covers_every_variant_and_backs_the_docstring():
-    evidence = cnn.VALIDATION_EVIDENCE
-    assert list(evidence) == list(cnn_bench.VARIANTS)
-    for name, runs in evidence.items():
-        assert len(runs) == len(cnn.EVIDENCE_SEEDS)
-        assert all(len(run) == cnn_bench.VARIANTS[name]["epochs"] for run in runs)
-
-    def mean(name, epoch=-1):
-        return round(float(np.mean([run[epoch] for run in evidence[name]])), 4)
-
-    stated = {  # the module docstring's numbers
-        "keras-io": 0.9849,
-        "keras-io + schedule": 0.9904,
-        "BN, constant 0.001": 0.9892,
-        "ours": 0.9925,
-        "ours, peak 0.003": 0.9910,
-        "ours, 1 epoch": 0.9899,
-        "ours, 3 epochs": 0.9922,
-        "ours, BN momentum 0.99": 0.9924,
-    }
-    assert {name: mean(name) for name in stated} == stated
-    assert (mean("ours", 0), mean("ours, BN momentum 0.99", 0)) == (0.9885, 0.9827)
-    assert min(run[-1] for run in evidence["ours"]) == 0.9923
-    for name in stated:  # ours (2 epochs) is the best variant on validation
-        assert mean("ours") >= mean(name)
-    for number in ("0.9849", "0.9904", "0.9892", "0.9925", "0.9923", "0.9910", "0.9899"):
-        assert number in cnn.__doc__
-
-
-def test_validation_study_never_evaluates_the_test_set(keras, monkeypatch):
-    data = synthetic_digits(n_train=256, n_test=64)
-    calls = []
-    original = cnn_bench.fit_and_track
-
-    def spy(*args, **kwargs):
-        calls.append(kwargs)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(cnn_bench, "fit_and_track", spy)
-    monkeypatch.setitem(cnn_bench.VARIANTS, "tiny", {**cnn_bench.VARIANTS["ours"], "epochs": 1})
-    rows = cnn_bench.validation_study(data, variants=["tiny"], seeds=[0])
-    assert [row["variant"] for row in rows] == ["tiny"] and len(rows[0]["val_accuracy"]) == 1
-    assert calls and all(call.get("test") is None for call in calls)
-    with pytest.raises(ValueError, match="unknown variants"):
-        cnn_bench.validation_study(data, variants=["nope"])
-
-
 # ------------------------------------------------------------------------- real MNIST
 @pytest.mark.slow
 def test_cnn_reaches_99_percent_on_the_real_test_set(keras, mnist_data):
-    """The claim the page and the benchmark make, with the default (chosen) schedule, seed 0."""
+    """The claim the pages and the benchmark make: >= 0.990 test accuracy after the default
+    schedule (2 epochs), seed 0.
+
+    What it rests on (test accuracy after epochs 1 and 2, seed 0): AMD EPYC 0.9887, 0.9914 and
+    Intel Xeon 0.9874, 0.9916 (issue 9); AMD with TensorFlow's op determinism on (kernels picked
+    differently, as another CPU would) 0.9877, 0.9922. Seeds 1 and 2 end at 0.9914-0.9916 and
+    0.9908-0.9910. The runs differ by up to 0.002 after the first epoch, so no number is compared
+    with one recorded on one machine: the claim is the threshold, which every measured run
+    cleared, with the last epoch's validation accuracy (0.9910 to 0.9928 in every run above) held
+    to the same threshold.
+    """
     result = train_cnn(mnist_data, seed=0, verbose=False, cache_dir=False)
     assert result.epochs == cnn.DEFAULT_EPOCHS
     assert result.test_accuracy >= cnn.TARGET_ACCURACY
-    assert result.seconds_to_target is not None
-    # the validation accuracy recorded as evidence for this configuration, seed 0
-    recorded = cnn.VALIDATION_EVIDENCE["ours"][cnn.EVIDENCE_SEEDS.index(0)]
-    np.testing.assert_allclose(result.history["val_accuracy"], recorded, atol=0.003)
+    assert result.epochs_to_target is not None and result.seconds_to_target is not None
+    assert result.history["val_accuracy"][-1] >= cnn.TARGET_ACCURACY

@@ -133,4 +133,5 @@ def test_lecture_model_on_mnist_matches_the_reference(mnist_data):
     assert history.history["val_accuracy"][0] == pytest.approx(ref_val_accuracy, abs=0.003)
     assert history.history["val_loss"][0] == pytest.approx(ref_val_loss, abs=0.003)
     assert history.history["loss"][0] == pytest.approx(ref_loss, abs=1e-3)
-    assert history.history["val_accuracy"][0] > 0.92  # it learned: the lecture reports 0.9312
+    # it learned: seeds 0-4 give 0.9306-0.9407 (AMD EPYC); the lecture reports 0.9312
+    assert history.history["val_accuracy"][0] > 0.92

@@ -41,6 +41,54 @@ def test_mse_backprop_matches_numerical_gradient(hidden, output):
     assert max(errors) < 1e-6, errors
 
 
+class _SignFlipped(MLP):
+    """A wrong backward pass: the output layer's error with the wrong sign, (y - p) / n."""
+
+    def _output_delta(self, output, Z_out, y):
+        return -super()._output_delta(output, Z_out, y)
+
+
+class _NoHiddenDerivative(MLP):
+    """A wrong backward pass: the error crosses the hidden layers without f'(z) (a learner's slip)."""
+
+    def _backward(self, cache, y):
+        linear = [
+            type(a)(a.name, a.function, a.derivative, lambda out: 1.0) for a in self.activations
+        ]
+        saved, self.activations = self.activations, linear[:-1] + [self.activations[-1]]
+        try:
+            return super()._backward(cache, y)
+        finally:
+            self.activations = saved
+
+
+class _NoMean(MLP):
+    """A wrong backward pass: the loss is a mean over samples, its gradient a sum (missing 1/n)."""
+
+    def _output_delta(self, output, Z_out, y):
+        return super()._output_delta(output, Z_out, y) * output.shape[0]
+
+
+@pytest.mark.parametrize(
+    ("buggy", "wrong"),
+    [(_SignFlipped, {0, 1, 2, 3}), (_NoHiddenDerivative, {0, 1}), (_NoMean, {0, 1, 2, 3})],
+)
+def test_gradient_check_reports_a_large_error_for_a_wrong_backward_pass(buggy, wrong):
+    """The checker can fail: a checker that always said 0 would not pass this test.
+
+    The backpropagation page claims a bug "shows up as an error many orders of magnitude larger";
+    each bug here is one learners make, and only the parameters it touches are reported.
+    """
+    rng = np.random.default_rng(3)
+    model = buggy([3, 5, 4], ["tanh", "softmax"], seed=rng, dtype=np.float64)
+    errors = check_model_gradients(model, *_data(rng, 3, 4, n_samples=6))
+    for index, error in enumerate(errors):
+        if index in wrong:
+            assert error > 0.1, (index, errors)
+        else:
+            assert error < 1e-7, (index, errors)
+
+
 def test_gradient_check_restores_weights():
     model = MLP([3, 4, 2], ["tanh", "softmax"], seed=0, dtype=np.float64)
     before = [p.copy() for p in model.params]

@@ -311,12 +311,30 @@ def test_npz_with_wrong_dtype(tmp_path):
     assert_helpful(error, "float32 of shape (60000, 28, 28), expected uint8")
 
 
-@pytest.mark.parametrize("content", [b"not a zip at all", b"PK\x03\x04" + b"\x00" * 40])
-def test_corrupt_npz(tmp_path, content):
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a zip at all", "mnist.npz is not a .npz file: it starts with 6e 6f 74 20, a .npz"),
+        (b"", "mnist.npz is not a .npz file: it starts with nothing (it is empty)"),
+        (b"PK\x03\x04" + b"\x00" * 40, "mnist.npz is not a readable .npz file (BadZipFile: "),
+    ],
+)
+def test_corrupt_npz(tmp_path, content, message):
+    """Never numpy's advice to unpickle: that is what np.load says of a file that is no zip."""
     (tmp_path / "mnist.npz").write_bytes(content)
     with pytest.raises(MNISTDataError) as error:
         load_mnist(tmp_path)
-    assert_helpful(error, "mnist.npz is not a readable .npz file")
+    assert_helpful(error, message)
+    assert "pickle" not in str(error.value)
+
+
+def test_a_gz_file_without_the_gzip_signature_says_so(tmp_path, write_idx):
+    """A damaged gzip signature, not "wrong IDX magic": the file is read as what its name says."""
+    path = write_idx(tmp_path / "train-labels-idx1-ubyte.gz", np.zeros(3, np.uint8), gz=True)
+    path.write_bytes(b"\x1f\x8a" + path.read_bytes()[2:])
+    with pytest.raises(MNISTDataError) as error:
+        read_idx(path)
+    assert_helpful(error, f"{path} is not a gzip file: it starts with 1f 8a 08 00, a gzip file")
 
 
 def test_how_to_follows_xdg_cache_home(monkeypatch, tmp_path):

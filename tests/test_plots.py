@@ -38,9 +38,9 @@ def figure_texts(figure) -> list[str]:
 
 
 def test_both_languages_have_the_same_strings():
-    assert set(plots._STRINGS["ko"]) == set(plots._STRINGS["en"])
-    for key, english in plots._STRINGS["en"].items():
-        korean = plots._STRINGS["ko"][key]
+    assert set(plots.STRINGS["ko"]) == set(plots.STRINGS["en"])
+    for key, english in plots.STRINGS["en"].items():
+        korean = plots.STRINGS["ko"][key]
         assert sorted(re.findall(r"{\w+", korean)) == sorted(re.findall(r"{\w+", english)), key
 
 

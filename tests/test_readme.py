@@ -4,9 +4,9 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from ._support import REPO as ROOT
+
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

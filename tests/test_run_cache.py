@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -90,7 +93,7 @@ def test_a_damaged_entry_is_recomputed_and_rewritten(tmp_path):
         False,
     )
     assert memoize("f", {}, compute, cache_dir=tmp_path)[1] is True
-    assert not list(tmp_path.glob("*.tmp"))
+    assert sorted(path.name for path in tmp_path.iterdir()) == [entry.name, entry.stem + ".lock"]
 
 
 def test_describe_rejects_what_it_cannot_key():
@@ -106,9 +109,6 @@ def test_cache_dir_must_be_a_path():
 
 def test_two_processes_asking_at_once_compute_the_run_once(tmp_path):
     # The Korean and English pages are executed in parallel; the second must wait and reuse.
-    import subprocess
-    import sys
-
     script = (
         "import sys, time\n"
         "from dlbasics import run_cache\n"
@@ -131,3 +131,129 @@ def test_two_processes_asking_at_once_compute_the_run_once(tmp_path):
     outputs = sorted(run.communicate(timeout=60)[0].strip() for run in runs)
     assert outputs == ["1 False", "1 True"]
     assert log.read_text().count("computed") == 1
+
+
+# -- damaged entries: each is a miss with one warning line, never an error -------------------------
+
+
+def deterministic():
+    """A run whose result is the same on every call, as a real training run with a seed is."""
+    return {"history": {"loss": [0.5, 0.25], "accuracy": [0.75, 0.875]}, "seconds": 1.5}
+
+
+def old_format(entry: dict) -> dict:
+    """The entry as dlbasics 0.1 wrote it (key and result, no stamp)."""
+    return {"key": entry["stamp"]["key"], "name": entry["name"], "result": entry["result"]}
+
+
+def edited(entry: dict) -> dict:
+    entry["result"]["history"]["loss"][1] = 0.125  # still valid JSON, still an entry
+    return entry
+
+
+def for_another_key(entry: dict) -> dict:
+    entry["stamp"]["key"] = "0" * 64
+    return entry
+
+
+# name: (how the file is damaged, what the warning says)
+DAMAGES = {
+    "truncated": (lambda text: text[: len(text) // 2], "truncated"),
+    "truncated to 100 bytes": (lambda text: text[:100], "truncated"),
+    "empty": (lambda text: "", "empty"),
+    "not JSON": (lambda text: "<html>502 Bad Gateway</html>", "not JSON"),
+    "not UTF-8": (lambda text: "\udcff", "not UTF-8"),
+    "the wrong format": (lambda text: json.dumps([1, 2, 3]), "not a JSON object"),
+    "an entry without a result": (lambda text: json.dumps({"name": "f"}), "no result"),
+    "from another version": (
+        lambda text: json.dumps(old_format(json.loads(text))),
+        "written by another version",
+    ),
+    "edited after it was written": (
+        lambda text: json.dumps(edited(json.loads(text))),
+        "does not match its SHA-256",
+    ),
+    "for another key": (
+        lambda text: json.dumps(for_another_key(json.loads(text))),
+        "written for another key",
+    ),
+}
+
+
+def damage(path, how) -> None:
+    path.write_bytes(how(path.read_text(encoding="utf-8")).encode("utf-8", "surrogateescape"))
+
+
+def cache_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "dlbasics.cache_files"]
+
+
+@pytest.mark.parametrize("kind", DAMAGES)
+def test_a_damaged_entry_costs_one_warning_and_the_result_equals_a_clean_run(
+    tmp_path, caplog, kind
+):
+    how, reason = DAMAGES[kind]
+    clean, _ = memoize("f", {"seed": 0}, deterministic, cache_dir=tmp_path / "clean")
+    calls = Counter()  # counts the calls; its own result is not what is stored here
+    memoize("f", {"seed": 0}, lambda: calls() and deterministic(), cache_dir=tmp_path / "c")
+    (entry,) = (tmp_path / "c").glob("f-*.json")
+    damage(entry, how)
+    caplog.clear()
+
+    result, from_cache = memoize(
+        "f", {"seed": 0}, lambda: calls() and deterministic(), cache_dir=tmp_path / "c"
+    )
+    assert (result, from_cache, calls.calls) == (clean, False, 2)
+    (warning,) = cache_warnings(caplog)
+    assert str(entry) in warning and reason in warning and "computing it again" in warning
+    assert "\n" not in warning
+
+    caplog.clear()
+    assert memoize("f", {"seed": 0}, deterministic, cache_dir=tmp_path / "c") == (clean, True)
+    assert cache_warnings(caplog) == []  # rewritten whole
+
+
+def test_a_damaged_entry_prints_one_line_in_a_plain_process(tmp_path):
+    """Outside pytest no logging is configured: the warning is still exactly one stderr line."""
+    script = (
+        "import sys\n"
+        "from dlbasics import run_cache\n"
+        "result, cached = run_cache.memoize('f', {}, lambda: {'value': 1}, cache_dir=sys.argv[1])\n"
+        "print(result['value'], cached)\n"
+    )
+    run = [sys.executable, "-c", script, str(tmp_path)]
+    assert subprocess.run(run, capture_output=True, text=True, check=True).stderr == ""
+    (entry,) = tmp_path.glob("f-*.json")
+    entry.write_text(entry.read_text()[:100])
+    second = subprocess.run(run, capture_output=True, text=True, check=True)
+    assert second.stdout == "1 False\n"
+    assert second.stderr.splitlines() == [
+        f"warning: damaged cache entry {entry} (truncated: its 100 bytes end inside the JSON): "
+        "ignored, computing it again"
+    ]
+
+
+def test_prune_removes_damaged_entries_and_what_killed_writers_left(tmp_path, caplog):
+    keep, _ = memoize("good", {}, deterministic, cache_dir=tmp_path)
+    names = {}
+    for number, kind in enumerate(DAMAGES):
+        memoize(f"run{number}", {}, deterministic, cache_dir=tmp_path)
+        (names[kind],) = tmp_path.glob(f"run{number}-*.json")
+        damage(names[kind], DAMAGES[kind][0])
+    renamed = tmp_path / "good-00000000000000000000.json"  # a whole entry under another name
+    renamed.write_text(next(tmp_path.glob("good-*.json")).read_text())
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+    orphan = tmp_path / f".good-x.json.{finished.stdout.strip()}.abcd1234.partial"
+    orphan.write_text("{")
+    being_written = tmp_path / f".good-y.json.{os.getpid()}.abcd1234.partial"
+    being_written.write_text("{")
+    caplog.clear()
+
+    removed = run_cache.prune(tmp_path)
+
+    assert set(removed) == {*names.values(), renamed, orphan}
+    assert len(cache_warnings(caplog)) == len(DAMAGES) + 1  # not for the partial files
+    assert being_written.exists()
+    assert memoize("good", {}, deterministic, cache_dir=tmp_path) == (keep, True)
+    assert run_cache.prune(tmp_path) == [] and run_cache.prune(tmp_path / "absent") == []

@@ -12,10 +12,12 @@ AppleGothic). NanumGothic has no U+2212 minus sign, so DejaVu Sans comes first a
 back to the Korean font.
 
 Every plot function draws one figure (or into ``ax``) and returns nothing, so a cell that ends with
-one shows the plot and no stray ``Text(...)`` / ``[<matplotlib.lines.Line2D ...>]`` line.
+one shows the plot and no stray ``Text(...)`` / ``[<matplotlib.lines.Line2D ...>]`` line. An axes
+made for ``ax=`` should be made inside ``with plots.style():``, so it gets the language's font.
+``STRINGS`` holds every label in both languages.
 
 The plots live in one module per topic (``regression``, ``classifiers``, ``gradients``,
-``images``); ``_core`` holds the language, the strings and the font. To add a plot: put its
+``images``, ``training``); ``_core`` holds the language, the strings and the font. To add a plot: put its
 strings under the same key in both tables of ``_core._STRINGS``, then write a
 function that opens ``with _style():``, gets a figure from ``_axes(ax)``, takes every label from
 ``text(key)`` and returns None. ``tests/test_plots.py`` checks that both tables have the same keys.
@@ -25,10 +27,9 @@ chart, its title, axes, legend and bar values); in Jupyter every figure's PNG ou
 as its ``alt`` text (``_describe``), and the site puts it into the page's ``<img alt>``.
 """
 
-from ._core import _STRINGS as _STRINGS
+from ._core import _STRINGS as STRINGS
 from ._core import LANGUAGES, hangul_font, language, set_language, text
-from ._core import _axes as _axes
-from ._core import _style as _style
+from ._core import _style as style
 from ._describe import describe
 from .classifiers import (
     plot_decision_boundary,
@@ -56,15 +57,33 @@ from .regression import (
     plot_fit,
     plot_learning_rates,
 )
+from .training import (
+    plot_batch_losses,
+    plot_cost_gaps,
+    plot_feature_maps,
+    plot_filters,
+    plot_optimizer_paths,
+    plot_shift_accuracy,
+    plot_training_curves,
+)
 
 __all__ = [
     "LANGUAGES",
+    "STRINGS",
     "describe",
+    "style",
     "hangul_font",
     "language",
     "set_language",
     "text",
     "plot_activations",
+    "plot_batch_losses",
+    "plot_cost_gaps",
+    "plot_feature_maps",
+    "plot_filters",
+    "plot_optimizer_paths",
+    "plot_shift_accuracy",
+    "plot_training_curves",
     "plot_convolution",
     "plot_cost_curve",
     "plot_cost_history",

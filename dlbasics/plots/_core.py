@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+from .._language import LANGUAGES, resolve_language
 from .._validation import check_choice
-
-LANGUAGES = ("ko", "en")
 
 _STRINGS = {
     "ko": {
@@ -84,6 +82,32 @@ _STRINGS = {
         "learning_rate_axis": "학습률",
         "schedule_title": "학습률 스케줄: 워밍업 후 0까지 직선으로 감소",
         "epoch_boundary": "에포크 경계",
+        # optimizers, regularization and NumPy CNN pages
+        "cost_gap": "비용 − 최솟값",
+        "cost_gap_title": "단계별로 최솟값까지 남은 비용 (로그 눈금)",
+        "batch": "배치",
+        "batch_loss": "배치의 손실",
+        "batch_loss_title": "MNIST 1에포크: 배치별 손실",
+        "paths_title": "같은 출발점, {n_steps}단계",
+        "minimum": "최솟값",
+        "train_curve": "{label} (훈련)",
+        "val_curve": "{label} (검증)",
+        "accuracy_axis": "정확도",
+        "curves_loss_title": "손실: 훈련 데이터와 검증 데이터",
+        "curves_accuracy_title": "정확도: 훈련 데이터와 검증 데이터",
+        "label_baseline": "규제 없음",
+        "label_l2": "L2 가중치 감쇠",
+        "label_dropout": "드롭아웃",
+        "label_early_stopping": "조기 종료",
+        "label_full_batch": "전체 배치 (점 50개)",
+        "label_mini_batch": "미니배치 (점 10개씩)",
+        "stopped_here": "멈춘 곳",
+        "filter_title": "필터 {number}",
+        "filters_title": "첫 번째 층의 필터 {n}개 (학습 후)",
+        "feature_maps_title": "첫 번째 층의 특징 맵 (합성곱 + 편향, {height}×{width})",
+        "shift_axis": "오른쪽으로 옮긴 픽셀 수",
+        "test_accuracy_axis": "테스트 정확도",
+        "shift_title": "숫자를 옮겼을 때의 테스트 정확도",
         # text alternatives (plots._describe): what a screen reader says instead of the picture
         "alt_kind_image": "이미지",
         "alt_kind_regions": "색으로 나눈 영역",
@@ -172,6 +196,32 @@ _STRINGS = {
         "learning_rate_axis": "learning rate",
         "schedule_title": "Learning-rate schedule: warm-up, then a straight line down to 0",
         "epoch_boundary": "epoch boundary",
+        # optimizers, regularization and NumPy CNN pages
+        "cost_gap": "cost − minimum",
+        "cost_gap_title": "Cost left above the minimum at each step (log scale)",
+        "batch": "batch",
+        "batch_loss": "loss of the batch",
+        "batch_loss_title": "One MNIST epoch: the loss of each batch",
+        "paths_title": "Same start, {n_steps} steps",
+        "minimum": "minimum",
+        "train_curve": "{label} (training)",
+        "val_curve": "{label} (validation)",
+        "accuracy_axis": "accuracy",
+        "curves_loss_title": "Loss: training and validation data",
+        "curves_accuracy_title": "Accuracy: training and validation data",
+        "label_baseline": "no regularization",
+        "label_l2": "L2 weight decay",
+        "label_dropout": "dropout",
+        "label_early_stopping": "early stopping",
+        "label_full_batch": "full batch (50 points)",
+        "label_mini_batch": "mini-batches of 10",
+        "stopped_here": "stopped here",
+        "filter_title": "filter {number}",
+        "filters_title": "The {n} filters of the first layer (trained)",
+        "feature_maps_title": "First-layer feature maps (convolution + bias, {height}×{width})",
+        "shift_axis": "pixels moved to the right",
+        "test_accuracy_axis": "test accuracy",
+        "shift_title": "Test accuracy with the digits moved",
         # text alternatives (plots._describe): what a screen reader says instead of the picture
         "alt_kind_image": "image",
         "alt_kind_regions": "shaded regions",
@@ -215,15 +265,7 @@ def language() -> str:
     """The language plots are labelled in: "ko" or "en" (see the module docstring for the order)."""
     if _language_override is not None:
         return _language_override
-    value = os.environ.get("DLBASICS_LANG", "").strip()
-    if value:
-        if value not in LANGUAGES:
-            raise ValueError(f"DLBASICS_LANG must be 'ko' or 'en', got {value!r}")
-        return value
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if os.environ.get(variable):
-            return "ko" if os.environ[variable].lower().startswith("ko") else "en"
-    return "en"
+    return resolve_language()  # shared with dlbasics.exercises
 
 
 def text(key: str, **values) -> str:

@@ -150,7 +150,3 @@ def plot_hidden_space(H, y, output_layer=None, *, inputs=None, ax=None) -> None:
                 )
         ax.set(xlabel=text("h1"), ylabel=text("h2"), title=text("hidden_title"))
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=9)
-
-
-# --------------------------------------------------------------------------------------------
-# Activations and vanishing gradients

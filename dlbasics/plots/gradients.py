@@ -120,7 +120,3 @@ def plot_output_gradients(p, *, cross_entropy, mse, ax=None) -> None:
         ax.plot(p, np.abs(curves["mse"]), linewidth=2, label=text("mse_grad"))
         ax.set(xlabel=text("p_true"), ylabel=text("logit_gradient"), title=text("gradients_title"))
         ax.legend()
-
-
-# --------------------------------------------------------------------------------------------
-# MNIST pages: the images, the two MLPs' timing, the CNN

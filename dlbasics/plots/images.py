@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_float_array, check_positive_int
+from .._validation import as_float_array, check_int
 from ._core import _axes, _style, text
 
 
@@ -63,12 +63,13 @@ def show_digit(image, *, label=None, values: bool = False, ax=None) -> None:
         ax.set_title(title)
 
 
-def show_digits(images, labels=None, *, n_columns: int = 10) -> None:
-    """Several images ``(n, height, width)`` in a grid, each titled with its label when given."""
+def show_digits(images, labels=None, *, n_columns: int = 10, frame: bool = False) -> None:
+    """Several images ``(n, height, width)`` in a grid, each titled with its label when given;
+    ``frame=True`` draws each image's border, so that where a digit sits in it shows."""
     import matplotlib.pyplot as plt
 
     images = as_float_array("images", images, ndim=3, shape_hint="(n_images, height, width)")
-    n_columns = check_positive_int("n_columns", n_columns)
+    n_columns = check_int("n_columns", n_columns)
     if labels is not None:
         labels = np.asarray(labels).reshape(-1)
         if labels.shape[0] != images.shape[0]:
@@ -86,7 +87,11 @@ def show_digits(images, labels=None, *, n_columns: int = 10) -> None:
             layout="constrained",
         )
         for index, ax in enumerate(axes.flat):
-            ax.set_axis_off()
+            if frame and index < images.shape[0]:
+                ax.set(xticks=[], yticks=[])
+                ax.grid(False)
+            else:
+                ax.set_axis_off()
             if index < images.shape[0]:
                 ax.imshow(images[index], cmap="binary", vmin=low, vmax=high)
                 if labels is not None:
@@ -170,7 +175,7 @@ def plot_learning_rate_schedule(learning_rates, *, steps_per_epoch=None, ax=None
         ax = _axes(ax)
         ax.plot(np.arange(learning_rates.size), learning_rates, color="tab:blue", linewidth=2)
         if steps_per_epoch is not None:
-            steps_per_epoch = check_positive_int("steps_per_epoch", steps_per_epoch)
+            steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch)
             boundaries = np.arange(steps_per_epoch, learning_rates.size, steps_per_epoch)
             for number, step in enumerate(boundaries):
                 ax.axvline(

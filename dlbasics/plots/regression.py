@@ -131,7 +131,3 @@ def plot_learning_rates(histories, *, ax=None) -> None:
         ax.set_ylim(top=top)
         ax.set(xlabel=text("step"), ylabel=text("cost"), title=text("learning_rate_title"))
         ax.legend()
-
-
-# --------------------------------------------------------------------------------------------
-# Perceptron, MLP and XOR pages: decision boundaries

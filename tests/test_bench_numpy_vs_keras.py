@@ -1,19 +1,18 @@
-"""The benchmark's bookkeeping (not its timings): FLOP counts, the floor's work, the CLI.
+"""The NumPy-vs-Keras benchmark's bookkeeping (not its timings): FLOPs, the floor, the report.
 
 Timing is never asserted here; `make bench` measures. What is checked is that the floor does
-exactly the products :func:`dlbasics.bench.epoch_flops` counts, that the count matches the
-lecture model's arithmetic done by hand, and that the functions a page calls return what they
-say.
+exactly the products :func:`dlbasics.bench.numpy_vs_keras.epoch_flops` counts, that the count
+matches the lecture model's arithmetic done by hand, and that the functions a page calls return
+what they say. The command line is tested in tests/test_cli.py.
 """
 
 import json
-import sys
-import types
 
 import numpy as np
 import pytest
 
-from dlbasics import bench
+import dlbasics.bench
+from dlbasics.bench import numpy_vs_keras as bench
 
 from ._support import require
 
@@ -32,7 +31,7 @@ def test_epoch_flops_of_the_lecture_model_by_hand():
 
 
 class _CountingNumpy:
-    """Stands in for numpy inside dlbasics.bench: counts 2 m k n for every np.matmul."""
+    """Stands in for numpy inside the benchmark: counts 2 m k n for every np.matmul."""
 
     def __init__(self):
         self.flops = 0
@@ -109,7 +108,7 @@ def test_keras_epochs_restart_from_the_same_weights():
     assert epoch.warm_up_seconds > 0
 
 
-def _fake_results():
+def fake_results():
     """A results dict of the shape run() returns, with made-up numbers, for the report."""
     side = {"median_seconds": 1.0, "best_seconds": 0.9, "seconds": [1.0], "val_accuracy": 0.94}
     return {
@@ -140,7 +139,7 @@ def _fake_results():
 
 
 def test_report_shows_seconds_accuracy_and_both_ratios():
-    text = bench.report(_fake_results())
+    text = bench.report(fake_results())
     assert "NumPy / TensorFlow = 0.25, NumPy / floor = 1.60 (medians" in text
     assert "best round: 0.30 and 1.50)" in text
     numpy_row = next(line for line in text.splitlines() if line.startswith("NumPy 2"))
@@ -152,7 +151,7 @@ def test_report_shows_seconds_accuracy_and_both_ratios():
     assert "openblas 0.3 with 2 thread(s)" in text
     assert "machine was busy (other programs used 30% of the CPUs during the run)" in text
     assert "--blas-threads 1" in text
-    one_thread = _fake_results()
+    one_thread = fake_results()
     one_thread["environment"]["blas"][0]["num_threads"] = 1
     assert "--blas-threads 1" not in bench.report(one_thread)
 
@@ -162,7 +161,7 @@ def test_report_shows_seconds_accuracy_and_both_ratios():
     [(0.3, 0.2, True), (0.05, 1.5, False), (None, 1.5, True), (None, 0.2, False)],
 )
 def test_report_says_when_other_programs_shared_the_machine(share, load, busy):
-    results = _fake_results()
+    results = fake_results()
     results["environment"].update(other_programs_cpu_share=share, load_average_before=[load, 0, 0])
     assert ("machine was busy" in bench.report(results)) == busy
 
@@ -192,49 +191,29 @@ def test_run_end_to_end_on_random_digits():
     json.dumps(results)  # JSON-able as it is
 
 
-def test_cnn_flag_is_routed_to_the_cnn_benchmark(monkeypatch):
-    calls = []
-    fake = types.ModuleType("dlbasics.cnn")
-    fake.benchmark_main = lambda argv: calls.append(argv) or 0
-    monkeypatch.setitem(sys.modules, "dlbasics.cnn", fake)
-    assert bench.main(["--cnn", "--epochs", "2"]) == 0
-    assert calls == [["--epochs", "2"]]
+@pytest.mark.parametrize("setting", ["repeats", "batch_size", "blas_threads"])
+def test_bad_counts_are_refused_before_anything_is_measured(setting):
+    with pytest.raises(ValueError, match=f"{setting} must be >= 1, got 0"):
+        bench.run(_digits(8, 0), _digits(4, 1), **{setting: 0})
+    with pytest.raises(ValueError, match="seed must be >= 0, got -1"):
+        bench.run(_digits(8, 0), _digits(4, 1), seed=-1)
 
 
-@pytest.mark.parametrize("option", ["--repeats", "--batch-size", "--blas-threads"])
-def test_bad_counts_are_refused(option, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        bench.main([option, "0"])
-    assert exit_info.value.code == 2
-    assert f"{option} must be >= 1, got 0" in capsys.readouterr().err
-
-
-def test_main_prints_the_table_and_writes_json(monkeypatch, tmp_path, capsys):
-    """main() end to end on a stand-in for MNIST and for the run (the real run takes a minute)."""
-    data = (
-        (np.zeros((4, 28, 28), np.uint8), np.arange(4)),
-        (np.zeros((2, 28, 28), np.uint8), np.arange(2)),
+def test_epoch_breakdown_times_every_step_of_an_epoch():
+    train, validation = _digits(300, 0), _digits(50, 1)
+    breakdown = bench.epoch_breakdown(train, validation, batch_size=64, seed=0)
+    assert list(breakdown["seconds"]) == list(bench.BREAKDOWN_PARTS)
+    assert all(seconds > 0 for seconds in breakdown["seconds"].values())
+    assert breakdown["total"] == pytest.approx(sum(breakdown["seconds"].values()))
+    line = bench.breakdown_text(breakdown)
+    assert line.startswith("Where a NumPy epoch goes") and all(
+        part in line for part in bench.BREAKDOWN_PARTS
     )
-    monkeypatch.setattr("dlbasics.mnist.load_mnist", lambda data_dir=None: data)
-    seen = {}
 
-    def fake_run(train, validation, **settings):
-        seen.update(settings, n_train=train[0].shape, n_val=validation[0].shape)
-        return _fake_results()
 
-    monkeypatch.setattr(bench, "run", fake_run)
-    path = tmp_path / "out" / "bench.json"
-    assert bench.main(["--repeats", "5", "--seed", "3", "--json", str(path)]) == 0
-    assert seen == {
-        "repeats": 5,
-        "batch_size": 128,
-        "seed": 3,
-        "blas_threads": None,
-        "n_train": (4, 784),
-        "n_val": (2, 784),
-    }
-    assert "NumPy / floor = 1.60" in capsys.readouterr().out
-    assert json.loads(path.read_text())["ratios"]["numpy_over_keras"] == 0.25
+def test_the_package_keeps_the_page_import_path():
+    """The numpy-mlp page calls ``from dlbasics import bench; bench.run(...)``."""
+    assert dlbasics.bench.run is bench.run and dlbasics.bench.report is bench.report
 
 
 def test_run_with_a_cache_dir_measures_once(tmp_path):

@@ -26,26 +26,24 @@ compared. The functions return plain dicts, so a page can call them and show the
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import platform
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 
-from . import run_cache
-from ._validation import check_positive_int
-from .mlp import MLP
-from .mnist_numpy import ACTIVATIONS, LAYER_SIZES
-from .mnist_runs import format_table, markdown_paragraphs
-from .optimizers import RMSprop
+from .. import lecture, run_cache
+from .._keras import import_keras, set_global_seed
+from .._tables import format_table, markdown_paragraphs
+from .._validation import check_int, check_seed
+from ..keras_models import build_lecture_model
+from ..mlp import MLP
+from ..optimizers import get_optimizer
+from ._machine import blas_text, environment, machine_busy_seconds
 
-DEFAULT_JSON = Path("artifacts/bench.json")
+LAYER_SIZES = lecture.LAYER_SIZES
+LECTURE_MODEL = f"{lecture.MODEL_TEXT}, RMSprop (Keras defaults), categorical cross-entropy"
 VALIDATION_BATCH_SIZE = 10_000  # MLP.predict's batch; FLOPs do not depend on it
 
 
@@ -101,7 +99,9 @@ def _floor_epoch(X_train, X_val, batch_size, buffers, val_outputs) -> float:
     return time.perf_counter() - start
 
 
-def blas_floor(X_train, X_val, *, batch_size: int = 128, layer_sizes=LAYER_SIZES, seed=0) -> dict:
+def blas_floor(
+    X_train, X_val, *, batch_size: int = lecture.BATCH_SIZE, layer_sizes=LAYER_SIZES, seed=0
+) -> dict:
     """Time the matrix products of one epoch (training and validation) and nothing else.
 
     Returns ``seconds``, ``flops`` (:func:`epoch_flops`) and ``gflop_per_s``, the rate NumPy's
@@ -110,7 +110,7 @@ def blas_floor(X_train, X_val, *, batch_size: int = 128, layer_sizes=LAYER_SIZES
     """
     X_train = np.ascontiguousarray(X_train, dtype=np.float32)
     X_val = np.ascontiguousarray(X_val, dtype=np.float32)
-    batch_size = check_positive_int("batch_size", batch_size)
+    batch_size = check_int("batch_size", batch_size)
     rng = np.random.default_rng(seed)
     buffers = _floor_buffers(layer_sizes, batch_size, rng, np.float32)
     n_val_rows = min(VALIDATION_BATCH_SIZE, X_val.shape[0])
@@ -120,7 +120,9 @@ def blas_floor(X_train, X_val, *, batch_size: int = 128, layer_sizes=LAYER_SIZES
     return {"seconds": seconds, "flops": flops, "gflop_per_s": flops["total"] / seconds / 1e9}
 
 
-def matmul_rates(*, batch_size: int = 128, layer_sizes=LAYER_SIZES, calls: int = 50, seed=0):
+def matmul_rates(
+    *, batch_size: int = lecture.BATCH_SIZE, layer_sizes=LAYER_SIZES, calls: int = 50, seed=0
+):
     """GFLOP/s of each product one training step does, alone, by shape (median of ``calls``)."""
     rng = np.random.default_rng(seed)
     rows = []
@@ -159,18 +161,18 @@ def _history_numbers(history: dict) -> dict[str, float]:
     return {key: float(values[-1]) for key, values in history.items()}
 
 
-def time_numpy_epoch(train, validation, *, batch_size: int = 128, seed=0) -> dict:
+def time_numpy_epoch(train, validation, *, batch_size: int = lecture.BATCH_SIZE, seed=0) -> dict:
     """Train the lecture's model from scratch for one epoch with :class:`~dlbasics.mlp.MLP`.
 
     ``train`` and ``validation`` are ``(X, Y)`` pairs: float32 ``(n, 784)`` inputs and one-hot
     ``(n, 10)`` targets (:func:`dlbasics.mnist_runs.prepare_data`). Returns ``seconds`` (the whole
     ``fit`` call), ``train_seconds`` (without the validation pass) and the epoch's metrics.
     """
-    model = MLP(LAYER_SIZES, ACTIVATIONS, seed=seed)
+    model = MLP(LAYER_SIZES, lecture.ACTIVATIONS, seed=seed)
     start = time.perf_counter()
     history = model.fit(
         *train,
-        optimizer=RMSprop(),
+        optimizer=get_optimizer(lecture.OPTIMIZER),
         batch_size=batch_size,
         n_epochs=1,
         validation_data=validation,
@@ -185,6 +187,54 @@ def time_numpy_epoch(train, validation, *, batch_size: int = 128, seed=0) -> dic
     }
 
 
+BREAKDOWN_PARTS = (
+    "gather rows",
+    "forward",
+    "loss and accuracy",
+    "backward",
+    "optimizer",
+    "validation",
+)
+
+
+def epoch_breakdown(train, validation, *, batch_size: int = lecture.BATCH_SIZE, seed=0) -> dict:
+    """Where one NumPy epoch's time goes: :meth:`MLP.fit`'s steps, each timed on its own.
+
+    The loop is ``fit``'s: for each batch, gather its shuffled rows, run the forward pass (the
+    matmuls and the activations), the loss and accuracy bookkeeping, backpropagation (the matmuls
+    and the activations' derivatives) and the optimizer's in-place update; then the validation
+    pass. Returns ``seconds`` per part and their ``total``. Compare ``forward + backward +
+    validation`` with the BLAS floor: the rest is elementwise work on one core.
+    """
+    X, Y = train
+    model = MLP(LAYER_SIZES, lecture.ACTIVATIONS, seed=seed)
+    optimizer, params = get_optimizer(lecture.OPTIMIZER), model.params
+    order = np.random.default_rng(seed).permutation(X.shape[0])
+    seconds = dict.fromkeys(BREAKDOWN_PARTS, 0.0)
+    clock = time.perf_counter
+    for first in range(0, X.shape[0], batch_size):
+        t0 = clock()
+        rows = order[first : first + batch_size]
+        X_batch, Y_batch = X[rows], Y[rows]
+        t1 = clock()
+        output, cache = model._forward(X_batch)
+        t2 = clock()
+        _ = model.loss.value(output, Y_batch), model._n_correct(output, Y_batch)
+        t3 = clock()
+        grads = model._backward(cache, Y_batch)
+        t4 = clock()
+        optimizer.step(params, grads)
+        t5 = clock()
+        for part, (begin, end) in zip(
+            BREAKDOWN_PARTS, ((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5)), strict=False
+        ):
+            seconds[part] += end - begin
+    start = clock()
+    model._evaluate(*validation)
+    seconds["validation"] = clock() - start
+    return {"seconds": seconds, "total": sum(seconds.values())}
+
+
 class KerasEpoch:
     """The lecture's Keras model, built, compiled and warmed up once; :meth:`time` times an epoch.
 
@@ -194,16 +244,13 @@ class KerasEpoch:
     the shuffle, so every repeat does the same work.
     """
 
-    def __init__(self, train, validation, *, batch_size: int = 128, seed=0):
-        from .keras_models import build_lecture_model, import_keras
-
-        self.keras = import_keras()
+    def __init__(self, train, validation, *, batch_size: int = lecture.BATCH_SIZE, seed=0):
+        import_keras()
         self.train, self.validation = train, validation
-        self.batch_size = check_positive_int("batch_size", batch_size)
+        self.batch_size = check_int("batch_size", batch_size)
         self.seed = seed
         start = time.perf_counter()
-        self.keras.utils.set_random_seed(seed)
-        self.model = build_lecture_model()
+        self.model = build_lecture_model(seed)
         self.model.optimizer.build(self.model.trainable_variables)
         self._weights = self.model.get_weights()
         self._optimizer_state = [v.numpy() for v in self.model.optimizer.variables]
@@ -228,7 +275,7 @@ class KerasEpoch:
             self.model.optimizer.variables, self._optimizer_state, strict=True
         ):
             variable.assign(value)
-        self.keras.utils.set_random_seed(self.seed)
+        set_global_seed(self.seed)
         start = time.perf_counter()
         history = self.model.fit(
             *self.train,
@@ -241,73 +288,7 @@ class KerasEpoch:
         return {"seconds": seconds, **_history_numbers(history.history)}
 
 
-def time_keras_epoch(train, validation, *, batch_size: int = 128, seed=0) -> dict:
-    """Build, compile and warm up the Keras model, then time one epoch of ``fit`` (see
-    :class:`KerasEpoch`); ``warm_up_seconds`` is reported but not in ``seconds``."""
-    epoch = KerasEpoch(train, validation, batch_size=batch_size, seed=seed)
-    return {**epoch.time(), "warm_up_seconds": epoch.warm_up_seconds}
-
-
 # ------------------------------------------------------------------------------ the run
-def environment() -> dict:
-    """What the numbers depend on: machine, load, library versions, BLAS threads."""
-    info = {
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "platform": platform.platform(),
-        "cpu": _cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "load_average": list(os.getloadavg()),
-        "blas_env": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP_"))},
-    }
-    try:
-        from threadpoolctl import threadpool_info
-    except ModuleNotFoundError:
-        info["blas"] = "unknown (threadpoolctl is not installed)"
-    else:
-        info["blas"] = [
-            {
-                key: pool.get(key)
-                for key in ("internal_api", "version", "num_threads", "architecture")
-            }
-            for pool in threadpool_info()
-        ]
-    for name in ("keras", "tensorflow"):
-        module = sys.modules.get(name)
-        if module is not None:
-            info[name] = module.__version__
-    return info
-
-
-def _machine_busy_seconds() -> float | None:
-    """CPU seconds all programs have used since boot (Linux ``/proc/stat``), or None elsewhere."""
-    try:
-        fields = Path("/proc/stat").read_text().splitlines()[0].split()
-    except OSError:
-        return None
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[1:9])
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-
-
-def _blas_text(blas) -> str:
-    if isinstance(blas, str):
-        return f"BLAS {blas}"
-    pools = [p for p in blas if p["internal_api"] in ("openblas", "mkl", "blis")] or blas
-    return ", ".join(
-        f"{p['internal_api']} {p['version']} with {p['num_threads']} thread(s)" for p in pools
-    )
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def _median_summary(runs: list[dict]) -> dict:
     seconds = [run["seconds"] for run in runs]
     summary = {
@@ -326,7 +307,7 @@ def run(
     validation,
     *,
     repeats: int = 3,
-    batch_size: int = 128,
+    batch_size: int = lecture.BATCH_SIZE,
     seed=0,
     blas_threads: int | None = None,
     log=None,
@@ -336,55 +317,50 @@ def run(
 
     ``blas_threads`` limits NumPy's BLAS threads (the trainer and the floor alike) through
     threadpoolctl; None keeps BLAS' default, one thread per core. Returns a JSON-able dict:
-    settings, FLOPs, per-side medians and runs, the ratios, the per-product matmul rates and the
-    environment (BLAS threads, load averages before and after).
+    settings, FLOPs, per-side medians and runs, the ratios, the per-product matmul rates, where the
+    NumPy epoch's time goes (:func:`epoch_breakdown`) and the environment (BLAS threads, load
+    averages before and after).
 
     ``cache_dir`` keeps the result in :mod:`dlbasics.run_cache` (None: the ``DLBASICS_RUN_CACHE``
     folder), so the Korean and English pages show one measurement. The default, False, measures
     every time, as ``make bench`` must.
     """
-    if cache_dir is False:
-        return _run_with_threads(train, validation, repeats, batch_size, seed, blas_threads, log)
-    arguments = {
-        "train": list(train),
-        "validation": list(validation),
-        "repeats": repeats,
-        "batch_size": batch_size,
-        "seed": seed,
-        "blas_threads": blas_threads,
+    settings = {
+        "repeats": check_int("repeats", repeats),
+        "batch_size": check_int("batch_size", batch_size),
+        "seed": check_seed("seed", seed),
+        "blas_threads": None if blas_threads is None else check_int("blas_threads", blas_threads),
     }
-    result, _ = run_cache.memoize(
-        "bench",
-        arguments,
-        lambda: _run_with_threads(train, validation, repeats, batch_size, seed, blas_threads, log),
-        cache_dir=cache_dir,
-    )
+
+    def measure() -> dict:
+        return _run_with_threads(train, validation, log=log, **settings)
+
+    if cache_dir is False:
+        return measure()
+    arguments = {"train": list(train), "validation": list(validation), **settings}
+    result, _ = run_cache.memoize("bench", arguments, measure, cache_dir=cache_dir)
     return result
 
 
-def _run_with_threads(train, validation, repeats, batch_size, seed, blas_threads, log) -> dict:
+def _run_with_threads(train, validation, *, blas_threads, **settings) -> dict:
     if blas_threads is None:
-        return _run(train, validation, repeats, batch_size, seed, log)
+        return _run(train, validation, **settings)
     from threadpoolctl import threadpool_limits
 
-    blas_threads = check_positive_int("blas_threads", blas_threads)
     with threadpool_limits(limits=blas_threads, user_api="blas"):
-        return _run(train, validation, repeats, batch_size, seed, log)
+        return _run(train, validation, **settings)
 
 
-def _run(train, validation, repeats, batch_size, seed, log) -> dict:
-    repeats = check_positive_int("repeats", repeats)
-    batch_size = check_positive_int("batch_size", batch_size)
+def _run(train, validation, *, repeats, batch_size, seed, log) -> dict:
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
     load_before = list(os.getloadavg())
     # To tell how much of the machine other programs took while we measured: all CPU time used
     # on the machine minus this process's own (its BLAS and TensorFlow threads included).
     start, busy_before, own_before = (
         time.perf_counter(),
-        _machine_busy_seconds(),
+        machine_busy_seconds(),
         time.process_time(),
     )
-
     log("warming up: a short NumPy fit, then Keras (import, build, compile, a short fit) ...")
     short = tuple(array[: 8 * batch_size] for array in train)
     time_numpy_epoch(short, short, batch_size=batch_size, seed=seed)
@@ -403,8 +379,7 @@ def _run(train, validation, repeats, batch_size, seed, log) -> dict:
         )
 
     results = {
-        "model": "784 -> Dense(392, tanh) -> Dense(10, softmax), RMSprop (Keras defaults), "
-        "categorical cross-entropy",
+        "model": LECTURE_MODEL,
         "settings": {
             "batch_size": batch_size,
             "seed": seed,
@@ -419,33 +394,17 @@ def _run(train, validation, repeats, batch_size, seed, log) -> dict:
         "keras": {**_median_summary(runs["keras"]), "warm_up_seconds": keras_epoch.warm_up_seconds},
         "floor": _median_summary(runs["floor"]),
         "matmul_rates": matmul_rates(batch_size=batch_size, seed=seed),
+        "numpy_breakdown": epoch_breakdown(train, validation, batch_size=batch_size, seed=seed),
     }
     train_seconds = [r["train_seconds"] for r in runs["numpy"]]  # fit without the validation
     results["numpy"].update(
         train_seconds=train_seconds, median_train_seconds=statistics.median(train_seconds)
     )
-    floor = results["floor"]["median_seconds"]
-    results["floor"]["gflop_per_s"] = results["flops"]["total"] / floor / 1e9
-    numpy_seconds = results["numpy"]["median_seconds"]
-    keras_seconds = results["keras"]["median_seconds"]
-    results["ratios"] = {
-        "numpy_over_keras": numpy_seconds / keras_seconds,
-        "numpy_over_floor": numpy_seconds / floor,
-        "keras_over_floor": keras_seconds / floor,
-        # Each side's fastest round: closest to a quiet machine when others share the cores.
-        "numpy_over_keras_best": results["numpy"]["best_seconds"]
-        / results["keras"]["best_seconds"],
-        "numpy_over_floor_best": results["numpy"]["best_seconds"]
-        / results["floor"]["best_seconds"],
-        # The same ratios round by round (each from runs seconds apart), for the spread.
-        "numpy_over_keras_by_round": [
-            n["seconds"] / k["seconds"] for n, k in zip(runs["numpy"], runs["keras"], strict=True)
-        ],
-        "numpy_over_floor_by_round": [
-            n["seconds"] / f["seconds"] for n, f in zip(runs["numpy"], runs["floor"], strict=True)
-        ],
-    }
-    busy_after, own_after = _machine_busy_seconds(), time.process_time()
+    results["floor"]["gflop_per_s"] = (
+        results["flops"]["total"] / results["floor"]["median_seconds"] / 1e9
+    )
+    results["ratios"] = _ratios(results, runs)
+    busy_after, own_after = machine_busy_seconds(), time.process_time()
     capacity = (time.perf_counter() - start) * (os.cpu_count() or 1)
     results["environment"] = {
         **environment(),
@@ -458,6 +417,26 @@ def _run(train, validation, repeats, batch_size, seed, log) -> dict:
     }
     del results["environment"]["load_average"]
     return results
+
+
+def _ratios(results: dict, runs: dict) -> dict:
+    """NumPy / Keras, NumPy / floor and Keras / floor, from medians, best rounds and per round."""
+    numpy_, keras, floor = (results[side] for side in ("numpy", "keras", "floor"))
+    return {
+        "numpy_over_keras": numpy_["median_seconds"] / keras["median_seconds"],
+        "numpy_over_floor": numpy_["median_seconds"] / floor["median_seconds"],
+        "keras_over_floor": keras["median_seconds"] / floor["median_seconds"],
+        # Each side's fastest round: closest to a quiet machine when others share the cores.
+        "numpy_over_keras_best": numpy_["best_seconds"] / keras["best_seconds"],
+        "numpy_over_floor_best": numpy_["best_seconds"] / floor["best_seconds"],
+        # The same ratios round by round (each from runs seconds apart), for the spread.
+        "numpy_over_keras_by_round": [
+            n["seconds"] / k["seconds"] for n, k in zip(runs["numpy"], runs["keras"], strict=True)
+        ],
+        "numpy_over_floor_by_round": [
+            n["seconds"] / f["seconds"] for n, f in zip(runs["numpy"], runs["floor"], strict=True)
+        ],
+    }
 
 
 def table_rows(results: dict) -> list[list[str]]:
@@ -510,6 +489,15 @@ def _was_busy(env) -> bool:
     return env["load_average_before"][0] > 0.5 * (env["cpu_count"] or 1)
 
 
+def breakdown_text(breakdown: dict) -> str:
+    """One line: the seconds of each part of a NumPy epoch, largest first (:func:`epoch_breakdown`)."""
+    parts = sorted(breakdown["seconds"].items(), key=lambda item: -item[1])
+    listed = ", ".join(f"{part} {seconds:.3f} s" for part, seconds in parts)
+    return (
+        f"Where a NumPy epoch goes (each step timed, {breakdown['total']:.3f} s in all): {listed}"
+    )
+
+
 def report(results: dict, *, markdown: bool = False) -> str:
     """The table with a line of context above and the two headline ratios below."""
     settings, flops, env = results["settings"], results["flops"], results["environment"]
@@ -520,7 +508,7 @@ def report(results: dict, *, markdown: bool = False) -> str:
         f"(validation pass included); median of {settings['repeats']} interleaved rounds.\n"
         f"Matmul work per epoch: {flops['total'] / 1e9:.1f} GFLOP "
         f"({flops['training'] / 1e9:.1f} training + {flops['validation'] / 1e9:.1f} validation). "
-        f"Machine: {env['cpu']}, {env['cpu_count']} CPUs, {_blas_text(env['blas'])}; "
+        f"Machine: {env['cpu']}, {env['cpu_count']} CPUs, {blas_text(env['blas'])}; "
         f"{_others_text(env)}."
     )
     tail = (
@@ -528,6 +516,8 @@ def report(results: dict, *, markdown: bool = False) -> str:
         f"NumPy / floor = {ratios['numpy_over_floor']:.2f} (medians; from each side's best "
         f"round: {ratios['numpy_over_keras_best']:.2f} and {ratios['numpy_over_floor_best']:.2f})"
     )
+    if "numpy_breakdown" in results:
+        tail += "\n" + breakdown_text(results["numpy_breakdown"])
     if _was_busy(env):
         tail += (
             f"\nThe machine was busy ({_others_text(env)}): other programs shared the cores, "
@@ -541,87 +531,3 @@ def report(results: dict, *, markdown: bool = False) -> str:
             )
     text = f"{head}\n\n{format_table(table_rows(results), markdown=markdown)}\n\n{tail}"
     return markdown_paragraphs(text) if markdown else text
-
-
-# ------------------------------------------------------------------------ command line
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="dlbasics bench",
-        description="Time one MNIST epoch of the lecture's model: the NumPy trainer, Keras on "
-        "TensorFlow, and the BLAS floor (the epoch's matrix products alone). "
-        "With --cnn: the CNN benchmark instead (its own options follow).",
-    )
-    parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds (default: 3)")
-    parser.add_argument("--seed", type=int, default=0, help="weights and shuffling (default: 0)")
-    parser.add_argument(
-        "--batch-size", type=int, default=128, help="training batch size (default: 128)"
-    )
-    parser.add_argument(
-        "--json",
-        metavar="PATH",
-        type=Path,
-        default=DEFAULT_JSON,
-        help=f"where to write the results as JSON (default: {DEFAULT_JSON})",
-    )
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        default=None,
-        help="the MNIST files (default: $DLBASICS_MNIST_DIR, the user cache, Keras' download)",
-    )
-    parser.add_argument(
-        "--blas-threads",
-        type=int,
-        default=None,
-        metavar="N",
-        help="limit NumPy's BLAS to N threads (default: its own, one per core); on a machine "
-        "busy with other work, 1 avoids OpenBLAS' threads waiting for each other",
-    )
-    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
-    return parser
-
-
-def _run_cnn_benchmark(argv: list[str]) -> int:
-    try:
-        from .cnn import benchmark_main
-    except ModuleNotFoundError as error:
-        if error.name != "dlbasics.cnn":
-            raise
-        from .cli import CommandError
-
-        raise CommandError("--cnn needs dlbasics.cnn, which this installation lacks") from None
-    status = benchmark_main(argv)
-    return 0 if status is None else int(status)
-
-
-def main(argv=None) -> int:
-    """``dlbasics bench [--repeats N] [--seed S] [--json PATH] ...``; ``--cnn ...`` for the CNN."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if "--cnn" in argv:
-        return _run_cnn_benchmark([arg for arg in argv if arg != "--cnn"])
-    parser = _parser()
-    args = parser.parse_args(argv)
-    for name in ("repeats", "batch_size", "blas_threads"):
-        if getattr(args, name) is not None and getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
-    if args.seed < 0:
-        parser.error(f"--seed must be >= 0, got {args.seed}")
-
-    from .mnist import load_mnist
-    from .mnist_runs import prepare_data
-
-    train, validation, _ = prepare_data(load_mnist(args.data_dir), "test")
-    results = run(
-        train,
-        validation,
-        repeats=args.repeats,
-        batch_size=args.batch_size,
-        seed=args.seed,
-        blas_threads=args.blas_threads,
-    )
-    print(report(results, markdown=args.markdown))
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    results["measured_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwritten: {args.json}")
-    return 0
