@@ -91,6 +91,37 @@ DRAW = {
     "plot_learning_rate_schedule": lambda: plots.plot_learning_rate_schedule(
         np.linspace(0.01, 0.0, 40), steps_per_epoch=10
     ),
+    "plot_optimizer_paths": lambda: plots.plot_optimizer_paths(
+        np.linspace(-1, 3, 21),
+        np.linspace(-1, 2, 16),
+        (np.linspace(-1, 3, 21)[None, :] - 2) ** 2
+        + 10 * (np.linspace(-1, 2, 16)[:, None] - 1) ** 2
+        + 0.1,
+        {name: np.column_stack([np.linspace(0, 2, 11), np.linspace(0, 1, 11)]) for name in "ABC"},
+        minimum=(2, 1),
+    ),
+    "plot_cost_gaps": lambda: plots.plot_cost_gaps(
+        {"full_batch": [1.0, 0.1, 0.0], "SGD": [1.0, 0.5, 0.2]}
+    ),
+    "plot_batch_losses": lambda: plots.plot_batch_losses({"Adam": [2.3, 1.0, 0.5]}),
+    "plot_training_curves": lambda: plots.plot_training_curves(
+        {
+            "baseline": {
+                "loss": [1.0, 0.5, 0.1],
+                "accuracy": [0.5, 0.8, 1.0],
+                "val_loss": [0.9, 0.6, 0.7],
+                "val_accuracy": [0.6, 0.8, 0.79],
+            }
+        },
+        stopped_epoch=2,
+    ),
+    "plot_filters": lambda: plots.plot_filters(np.random.default_rng(0).normal(size=(3, 3, 1, 10))),
+    "plot_feature_maps": lambda: plots.plot_feature_maps(
+        np.random.default_rng(1).normal(size=(6, 6, 3))
+    ),
+    "plot_shift_accuracy": lambda: plots.plot_shift_accuracy(
+        [0, 1, 2], {"MLP": [0.9, 0.8, 0.6], "CNN": [0.98, 0.97, 0.95]}
+    ),
 }
 
 
