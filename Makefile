@@ -67,7 +67,7 @@ test: lint node_modules/.installed
 
 # No real MNIST training, no site build, no browser, no distribution build: what an edit needs
 # checked in seconds.
-test-fast: lint
+test-fast: lint node_modules/.installed
 	$(BIN)/python -m pytest -q -m "not slow and not site and not browser and not dist"
 
 bench: $(STAMP)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 
-from ._core import text
+from ._strings import text
 
 
 def describe(figure=None) -> str:
