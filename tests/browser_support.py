@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import functools
 import html as html_module
-import http.server
 import json
 import os
 import re
 import shutil
-import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from ._support import ARTIFACTS, DOCS, LANGUAGES
+from scripts.pages_server import PagesServer
+
+from ._support import ARTIFACTS, DOCS, LANGUAGES, REPO, skip_or_fail
 
 DEFAULT_LANGUAGE = "ko"  # served at /; every other language at /<language>/
 LOCAL_HOST = "127.0.0.1"
@@ -44,12 +44,19 @@ CHROMIUM_ARGS = [
 ]
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 
-# Math source as MathJax would see it (mathjax-config.js: $...$ and \\(...\\) inline, $$...$$ and
-# \\[...\\] displayed). In a page's visible text after typesetting, any of it is math left raw.
+# Math delimiters as MathJax reads them (hooks/typeset_math.mjs: $...$ and \\(...\\) inline, $$...$$
+# and \\[...\\] displayed). In a page's visible text after typesetting, any of it is math left raw.
 RAW_MATH = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\$[^$\n]+\$")
+# One formula of a page's Markdown source (outside code); \$ is a dollar sign, not a delimiter.
+FORMULA = re.compile(
+    r"\$\$.+?\$\$|\\\[.+?\\\]|\\\(.+?\\\)|(?<!\\)\$(?!\$)(?:\\\$|[^$])+?(?<!\\)\$", re.DOTALL
+)
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+CODE_BLOCK = re.compile(r"^(```|~~~).*?^\1", re.DOTALL | re.MULTILINE)
+INLINE_CODE = re.compile(r"`[^`\n]+`")
 
-# Maximum time for MathJax to finish typesetting a page, and for search results to appear.
-MATHJAX_TIMEOUT_MS = 30_000
+# Maximum time for the math fonts to load, and for search results to appear.
+FONTS_TIMEOUT_MS = 30_000
 SEARCH_TIMEOUT_MS = 30_000
 
 # -- which browser -------------------------------------------------------------------------------
@@ -75,46 +82,8 @@ def chromium_executable() -> tuple[str | None, str]:
 # -- serving the site ----------------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
-        pass
-
-    def handle(self):
-        try:
-            super().handle()
-        except (ConnectionResetError, BrokenPipeError):
-            pass  # the browser dropped a connection it no longer needed
-
-
-class SiteServer:
-    """Serve ``root`` on 127.0.0.1 at a free port, in a background thread (a context manager)."""
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        handler = functools.partial(_QuietHandler, directory=str(self.root))
-        self._httpd = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-        self._httpd.daemon_threads = True
-        self.port = self._httpd.server_address[1]
-        self.base_url = f"http://{LOCAL_HOST}:{self.port}/"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> SiteServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=10)
-
-    def url(self, path: str) -> str:
-        return urljoin(self.base_url, path.lstrip("/"))
-
-    def is_local(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme in ("data", "blob", "about"):
-            return True  # never leaves the browser
-        return parts.scheme in ("http", "https") and parts.hostname == LOCAL_HOST
+# The site is served as GitHub Pages serves it: gzip, keep-alive, its 404 page (scripts/).
+SiteServer = PagesServer
 
 
 @functools.cache
@@ -183,9 +152,10 @@ class PageReport:
     failed_local: list[str] = field(default_factory=list)  # local requests with status >= 400
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
-    has_math_source: bool = False  # the page's HTML holds TeX for MathJax to typeset
-    mathjax_ready: bool = False  # MathJax.startup.promise resolved within the timeout
-    math_elements: int = 0  # mjx-container elements after typesetting
+    formulas_expected: int = 0  # formulas in the page's Markdown source
+    math_elements: int = 0  # mjx-container elements in the article, typeset at build time
+    mathjax_in_browser: bool = False  # a MathJax script ran in the reader's browser
+    math_fonts_loaded: list[str] = field(default_factory=list)  # MathJax font families in use
     math_errors: list[str] = field(default_factory=list)  # mjx-merror: TeX MathJax could not parse
     raw_math: list[str] = field(default_factory=list)  # math source left in the visible text
     cut_off: list[str] = field(default_factory=list)  # equations, tables, images partly hidden
@@ -210,11 +180,15 @@ class PageReport:
         found += [f"local request failed: {entry}" for entry in self.failed_local]
         found += [f"console error: {text}" for text in self.console_errors]
         found += [f"page error: {text}" for text in self.page_errors]
-        if self.has_math_source:
-            if not self.mathjax_ready:
-                found.append("MathJax did not finish typesetting")
-            if self.math_elements == 0:
-                found.append("the page has math but no <mjx-container>: MathJax typeset nothing")
+        if self.math_elements != self.formulas_expected:
+            found.append(
+                f"{self.formulas_expected} formulas in the page's source, "
+                f"{self.math_elements} typeset (<mjx-container> in the article)"
+            )
+        if self.mathjax_in_browser:
+            found.append("MathJax runs in the browser: the math must be typeset at build time")
+        if self.math_elements and not self.math_fonts_loaded:
+            found.append("the page shows math but no MathJax font loaded")
         found += [f"MathJax error: {text}" for text in self.math_errors]
         found += [f"untypeset math in the text: {text!r}" for text in self.raw_math]
         found += [f"cut off, not scrollable: {entry}" for entry in self.cut_off]
@@ -238,16 +212,11 @@ class PageReport:
         }
 
 
-def has_math_source(html: str) -> bool:
-    """Whether a page's HTML holds TeX for MathJax: arithmatex spans, or delimiters in the text.
-
-    Code (``<pre>``, ``<code>``), scripts and styles are left out, as MathJax leaves them alone.
-    """
-    if 'class="arithmatex"' in html:
-        return True
-    text = re.sub(r"<(pre|code|script|style)\b.*?</\1>", " ", html, flags=re.DOTALL | re.IGNORECASE)
-    text = re.sub(r"<[^>]+>", " ", text)
-    return bool(RAW_MATH.search(text))
+def formulas_in_source(markdown: str) -> int:
+    """How many formulas a page's Markdown source holds, counted as MathJax finds them: between
+    its delimiters, outside code blocks and inline code."""
+    text = INLINE_CODE.sub("", CODE_BLOCK.sub("", FRONT_MATTER.sub("", markdown)))
+    return len(FORMULA.findall(text))
 
 
 # The page's visible text outside code, scripts and typeset math: where raw TeX must not remain.
@@ -263,15 +232,15 @@ TEXT_OUTSIDE_CODE_JS = """() => {
   return parts.join("\\n");
 }"""
 
-WAIT_FOR_MATHJAX_JS = """async (timeout) => {
-  const deadline = Date.now() + timeout;
-  while (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const done = MathJax.startup.promise.then(() => true, () => false);
-  const late = new Promise((resolve) => setTimeout(() => resolve(false), deadline - Date.now()));
-  return Promise.race([done, late]);
+# Whether MathJax ran in the browser, and the MathJax fonts in use once every font has loaded.
+MATH_IN_BROWSER_JS = """async (timeout) => {
+  const late = new Promise((resolve) => setTimeout(resolve, timeout));
+  await Promise.race([document.fonts.ready, late]);
+  const scripts = Array.from(document.scripts).some((s) => /mathjax/i.test(s.src));
+  const fonts = Array.from(document.fonts)
+    .filter((font) => font.family.replace(/"/g, "").startsWith("MJX") && font.status === "loaded")
+    .map((font) => font.family.replace(/"/g, ""));
+  return {mathjax: scripts || typeof window.MathJax !== "undefined", fonts: fonts};
 }"""
 
 WAIT_FOR_IMAGES_JS = """async () => {
@@ -305,9 +274,9 @@ CUT_OFF_JS = """() => {
     if (box.left >= limit.left - 1 && box.right <= limit.right + 1) continue;
     let what = element.tagName.toLowerCase();
     const container = element.closest("mjx-container");
-    if (container && window.MathJax && MathJax.startup && MathJax.startup.document) {
-      const items = MathJax.startup.document.getMathItemsWithin(container);
-      what = "equation " + (items.length ? items[0].math.replace(/\\s+/g, " ").trim().slice(0, 60) : "");
+    if (container) {  // named by its MathML, which screen readers read
+      const mathml = container.querySelector("mjx-assistive-mml");
+      what = "equation " + (mathml ? mathml.textContent.replace(/\\s+/g, " ").trim().slice(0, 60) : "");
     } else if (what === "img") {
       what = "image " + (element.currentSrc || element.src).slice(0, 60);
     }
@@ -375,15 +344,14 @@ def check_links(urls: list[str], server: SiteServer) -> list[str]:
     return broken
 
 
-def check_page(
-    context, server: SiteServer, path: str, mathjax_timeout_ms: int = MATHJAX_TIMEOUT_MS
-) -> PageReport:
-    """Open ``path`` in a new tab of ``context`` and record everything :class:`PageReport` holds.
+def check_page(context, server: SiteServer, path: str, formulas_expected: int = 0) -> PageReport:
+    """Open ``path`` in a new tab of ``context`` and record everything :class:`PageReport` holds;
+    ``formulas_expected`` is the number of formulas in the page's source.
 
     Every request goes through a route: same-host ones continue, any other is recorded and aborted,
     so nothing leaves the machine even when a page tries.
     """
-    report = PageReport(url=server.url(path))
+    report = PageReport(url=server.url(path), formulas_expected=formulas_expected)
 
     def route(route_):
         url = route_.request.url
@@ -425,11 +393,10 @@ def check_page(
     try:
         response = page.goto(report.url, wait_until="load")
         report.status = response.status if response else None
-        source = response.text() if response else ""
-        report.has_math_source = has_math_source(source)
         report.html_lang = page.evaluate("document.documentElement.lang")
-        report.mathjax_ready = page.evaluate(WAIT_FOR_MATHJAX_JS, mathjax_timeout_ms)
-        report.math_elements = page.locator("mjx-container").count()
+        math = page.evaluate(MATH_IN_BROWSER_JS, FONTS_TIMEOUT_MS)
+        report.mathjax_in_browser, report.math_fonts_loaded = math["mathjax"], math["fonts"]
+        report.math_elements = page.locator("article mjx-container").count()
         report.math_errors = page.locator("mjx-merror").evaluate_all(
             "nodes => nodes.map(n => n.getAttribute('data-mjx-error') || n.textContent)"
         )
@@ -514,3 +481,32 @@ def overlay_site(site_dir: Path, destination: Path, page_path: str) -> Path:
     html.unlink()
     shutil.copy2(site_dir / page_dir / "index.html", html)
     return html
+
+
+# -- accessibility: axe-core (npm, pinned in package.json) ---------------------------------------
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A and AA, and axe's best practices, less two rules that do not apply here:
+# - scrollable-region-focusable: a code cell or wide equation that scrolls sideways is not
+#   focusable itself, but Chromium (since 130) and Firefox let keyboard users focus any scroller;
+# - empty-table-header: the benchmark table on the numpy-mlp page (dlbasics.bench.report) has an
+#   empty top-left header cell, which screen readers skip; Lighthouse does not score it.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+AXE_SKIPPED_RULES = ["scrollable-region-focusable", "empty-table-header"]
+PALETTES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's scheme
+
+AXE_RUN_JS = """async ([tags, skipped]) => {
+  const rules = Object.fromEntries(skipped.map((id) => [id, {enabled: false}]));
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, rules});
+  return result.violations.map((v) => v.nodes.map((node) =>
+    `${v.id}: ${node.target.join(" ")}: ${node.failureSummary.replace(/\\s+/g, " ").slice(0, 240)}`
+  )).flat();
+}"""
+
+
+def axe_violations(page) -> list[str]:
+    """Every axe-core violation on ``page`` (already loaded), one line each."""
+    if not AXE.is_file():
+        skip_or_fail(f"{AXE} missing: run `npm ci` (make node_modules/.installed)")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(AXE_RUN_JS, [AXE_TAGS, AXE_SKIPPED_RULES])

@@ -13,12 +13,13 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
-import os
 import re
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from scripts.pages_server import PagesHandler
 
 from . import browser_support as bs
 
@@ -40,20 +41,22 @@ def load_pyodide_hook():
     return sys.modules[name]
 
 
-class _CSPHandler(bs._QuietHandler):
+class _CSPHandler(PagesHandler):
     def end_headers(self):
         if self.path.split("?")[0].endswith(WORKER_SCRIPT):
             self.send_header("Content-Security-Policy", WORKER_CSP)
         super().end_headers()
 
-    def copyfile(self, source, outputfile):
-        super().copyfile(source, outputfile)
-        self.server.bytes_served += os.fstat(source.fileno()).st_size
+    def do_GET(self):
+        body = self.send_head()
+        if body is not None:
+            self.wfile.write(body)
+            self.server.bytes_served += len(body)  # as sent: gzip-compressed where it applies
 
 
 class RunSiteServer(bs.SiteServer):
     """bs.SiteServer, whose worker script comes with a strict Content-Security-Policy, and which
-    counts the bytes of the files it sends (what the browser did not take from its cache)."""
+    counts the bytes it sends (what the browser did not take from its cache)."""
 
     def __init__(self, root: Path):
         super().__init__(root)

@@ -2,13 +2,16 @@
 
 The site is served on 127.0.0.1; every page of both languages is opened and must load with HTTP
 200, no console error, no request to any other host (each is recorded and blocked), its math typeset
-by the self-hosted MathJax, no equation, table or image cut off at desktop or phone width, every
-image loaded, every same-site link and asset answering 200 (and every #fragment naming an element),
-``<html lang>`` naming its language, the page's download-notebook link serving a valid
-notebook of that page, and its Colab, Binder and source links pointing at the configured
-repository. A few pages of the site built without a repository must have none of those links and
-make no third-party request either. Then: the language switcher, search in both languages, and
-screenshots under artifacts/screenshots/ for people to look at.
+at build time (every formula of its source, no TeX left in its text, no MathJax running in the
+browser, MathJax's fonts loaded from the site), no equation, table or image cut off at desktop or
+phone width, every image loaded, every same-site link and asset answering 200 (and every
+#fragment naming an element), ``<html lang>`` naming its language, the page's download-notebook
+link serving a valid notebook of that page, and its Colab, Binder and source links pointing at the
+configured repository. A few pages of the site built without a repository must have none of those
+links and make no third-party request either. axe-core finds no WCAG A/AA violation on any page in
+the light or the dark palette. Then: the language switcher, search in
+both languages, the keyboard reaching and working the switcher, search and the download button,
+and screenshots under artifacts/screenshots/ for people to look at.
 Everything runs under the pages' Content-Security-Policy (hooks/csp.py): what it refuses is a
 problem; the last tests show it refusing a fetch to another host, and every other kind of
 third-party load or injected code.
@@ -158,9 +161,9 @@ def test_the_pages_visited_are_the_pages_built(site_dir):
 
 @pytest.mark.parametrize("site_page", PAGES, ids=lambda page: page.id)
 def test_page(site_page, server, browser_context, site_repository):
-    report = bs.check_page(browser_context, server, site_page.path)
-    problems = report.problems(site_page.language)
     source = source_of(site_page)
+    report = bs.check_page(browser_context, server, site_page.path, bs.formulas_in_source(source))
+    problems = report.problems(site_page.language)
     if is_notebook(source):
         expected = expected_outside_links(site_page, site_repository)
         if report.outside_links != expected:
@@ -176,6 +179,26 @@ def test_page(site_page, server, browser_context, site_repository):
     bs.record(site_page.id, report, problems)
     assert report.requests, "the page made no request at all: the recording is broken"
     assert not problems, f"{site_page.id}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("site_page", PAGES, ids=lambda page: page.id)
+def test_page_is_accessible_in_both_palettes(site_page, server, browser):
+    """axe-core on the page as a phone shows it, with the light and the dark palette (Material
+    follows the reader's prefers-color-scheme): contrast, link styling, names, languages."""
+    problems = []
+    for scheme, material_scheme in bs.PALETTES.items():
+        context = browser.new_context(viewport={"width": 412, "height": 823}, color_scheme=scheme)
+        try:
+            block_other_hosts(context, server)
+            page = context.new_page()
+            page.goto(server.url(site_page.path), wait_until="load")
+            page.wait_for_function(
+                f"document.body.getAttribute('data-md-color-scheme') === '{material_scheme}'"
+            )
+            problems += [f"{scheme}: {line}" for line in bs.axe_violations(page)]
+        finally:
+            context.close()
+    assert not problems, f"{site_page.id}:\n  " + "\n  ".join(problems[:40])
 
 
 # -- without a repository (a local build): no outside links, still no third-party request --------
@@ -194,7 +217,8 @@ def plain_server(request):
 
 @pytest.mark.parametrize("site_page", PLAIN_PAGES, ids=lambda page: page.id)
 def test_page_without_a_repository(site_page, plain_server, browser_context):
-    report = bs.check_page(browser_context, plain_server, site_page.path)
+    formulas = bs.formulas_in_source(source_of(site_page))
+    report = bs.check_page(browser_context, plain_server, site_page.path, formulas)
     problems = report.problems(site_page.language)
     if report.outside_links != expected_outside_links(site_page, ""):
         problems.append(f"links to other sites without a repository: {report.outside_links}")
@@ -249,6 +273,68 @@ def test_search_finds_the_page(language, server, browser_context):
     assert blocked == []
 
 
+# What has keyboard focus: enough to tell the controls apart in a failure message.
+FOCUSED_JS = """() => {
+  const e = document.activeElement;
+  return {tag: e.tagName.toLowerCase(), cls: typeof e.className === "string" ? e.className : "",
+          name: e.getAttribute("aria-label") || e.textContent.trim().slice(0, 40),
+          href: e.getAttribute("href") || "", lang: e.getAttribute("hreflang") || ""};
+}"""
+MAX_TABS = 80  # the header, the navigation and the table of contents come before the content
+
+
+def tab_to(page, wanted, seen: list[str]) -> dict:
+    """Press Tab until the focused element satisfies ``wanted``; fail after MAX_TABS presses."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_JS)
+        seen.append(f"{focused['tag']}.{focused['cls'].split(' ')[0]} {focused['name']!r}")
+        if wanted(focused):
+            return focused
+    pytest.fail(f"{MAX_TABS} presses of Tab did not reach it; focus went to: {seen}")
+
+
+def test_keyboard_reaches_and_works_the_switcher_search_and_download(server, browser_context):
+    """With the keyboard alone: switch the language, search, and download the notebook."""
+    blocked = block_other_hosts(browser_context, server)
+    page = browser_context.new_page()
+    page.goto(server.url(f"/{NOTEBOOK_PAGE}/"))
+    seen: list[str] = []
+    switcher = tab_to(
+        page,
+        lambda f: (
+            f["tag"] == "button"
+            and "md-header__button" in f["cls"]
+            and page.evaluate("() => !!document.activeElement.closest('.md-select')")
+        ),
+        seen,
+    )
+    assert switcher["name"], "the language button has no accessible name"
+    english = tab_to(page, lambda f: f["lang"] == "en", seen)
+    assert english["name"] == "English"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path == f"/en/{NOTEBOOK_PAGE}/"
+
+    seen.clear()
+    tab_to(page, lambda f: "md-search__input" in f["cls"], seen)
+    page.keyboard.type(SEARCH_TERMS["en"])
+    page.wait_for_selector(".md-search-result__link", timeout=bs.SEARCH_TIMEOUT_MS)
+    page.keyboard.press("ArrowDown")  # Material moves the focus into the results
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path.startswith("/en/"), page.url
+
+    page.goto(server.url(f"/en/{NOTEBOOK_PAGE}/"))
+    seen.clear()
+    download = tab_to(page, lambda f: "dlbasics-download" in f["cls"], seen)
+    assert "notebook" in download["name"].lower(), download
+    with page.expect_download() as started:
+        page.keyboard.press("Enter")
+    assert started.value.suggested_filename == f"{NOTEBOOK_PAGE}.ipynb"
+    assert blocked == []
+
+
 # -- pictures for people -------------------------------------------------------------------------
 
 
@@ -261,7 +347,7 @@ def test_screenshot(site_page, server, browser_context):
     blocked = block_other_hosts(browser_context, server)
     page = browser_context.new_page()
     page.goto(server.url(site_page.path), wait_until="load")
-    assert page.evaluate(bs.WAIT_FOR_MATHJAX_JS, bs.MATHJAX_TIMEOUT_MS)
+    assert page.evaluate(bs.MATH_IN_BROWSER_JS, bs.FONTS_TIMEOUT_MS)["fonts"]  # math fonts in
     page.evaluate(bs.WAIT_FOR_IMAGES_JS)
     name = "home" if site_page.name == "index" else site_page.name
     path = bs.ARTIFACTS / "screenshots" / f"{site_page.language}-{name}.png"
@@ -284,26 +370,30 @@ def test_checks_catch_a_broken_page(site_dir, browser, tmp_path):
     # these checks are the net under the policy (the last tests of this file show the policy).
     text, removed = re.subn(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
     assert removed == 1
+    display = re.search(r'<mjx-container[^>]*display="true".*?</mjx-container>', text, re.DOTALL)
+    assert display, f"{page_path} has no displayed equation to copy"
     faults = (
         '<script src="https://cdn.jsdelivr.net/npm/foo.js"></script>'
         '<img src="missing.png" alt="missing">'
         '<a href="../no-such-page/">nowhere</a>'
         '<a href="./#no-such-anchor">no anchor</a>'
-        "<p>raw math: \\(x^2</p>"  # unclosed, so MathJax leaves it whatever its configuration
+        "<p>raw math: \\(x^2</p>"  # TeX the build did not typeset
         '<script>throw new Error("deliberate failure")</script>'
-        '<div class="arithmatex" style="overflow: hidden; width: 120px">'
-        "\\[a + b + c + d + e + f + g + h + i + j + k\\]</div>"  # too wide for its box
+        "<script>window.MathJax = {};</script>"  # as if MathJax ran in the browser
+        '<div class="deliberately-narrow" style="overflow: hidden; width: 120px">'
+        f"{display[0]}</div>"  # an equation too wide for its box
     )
     assert text.count("</article>") == 1
     text = text.replace('<html lang="ko"', '<html lang="en"', 1).replace(
         "</article>", f"{faults}</article>", 1
     )
     html.write_text(text, encoding="utf-8")
+    formulas = bs.formulas_in_source(source_of(bs.SitePage("ko", NOTEBOOK_PAGE)))
 
     with bs.SiteServer(tmp_path / "site") as server:
         context = browser.new_context(viewport=VIEWPORT)
         try:
-            report = bs.check_page(context, server, page_path)
+            report = bs.check_page(context, server, page_path, formulas)
         finally:
             context.close()
     problems = "\n".join(report.problems("ko"))
@@ -320,42 +410,49 @@ def test_checks_catch_a_broken_page(site_dir, browser, tmp_path):
     assert any("no element with id 'no-such-anchor'" in entry for entry in report.broken_links)
     assert any("missing.png -> HTTP 404" in entry for entry in report.failed_local)
     assert report.raw_math == ["\\("]
+    assert "MathJax runs in the browser: the math must be typeset at build time" in problems
+    assert f"{formulas} formulas in the page's source, {formulas + 1} typeset" in problems
     assert any("deliberate failure" in error for error in report.page_errors)
     assert report.console_errors, "the failed loads and the 404 were not seen as console errors"
-    injected = [entry for entry in report.cut_off if "equation a + b + c" in entry]
+    injected = [entry for entry in report.cut_off if 'class="deliberately-narrow"' in entry]
     assert [entry.split(": ")[0] for entry in injected] == ["1280px wide", "390px wide"]
+    assert all(entry.split(": ", 1)[1].startswith("equation ") for entry in injected)
     assert "no Content-Security-Policy <meta> tag" in problems
     assert report.status == 200  # the page itself is there: the faults are what was reported
 
 
 def test_checks_catch_math_left_untypeset(site_dir, browser, tmp_path):
-    """A page with math whose MathJax script is gone: the math check must fail."""
+    """A page as a build that typeset nothing would leave it: TeX in place of every formula, no
+    MathJax font. The math checks must fail."""
     with_math = [
         page
         for page in PAGES
-        if page.language == bs.DEFAULT_LANGUAGE
-        and bs.has_math_source(page.html_file(site_dir).read_text(encoding="utf-8"))
+        if page.language == bs.DEFAULT_LANGUAGE and bs.formulas_in_source(source_of(page))
     ]
     assert with_math, "no Korean page has math: the math checks would check nothing"
-    page_path = with_math[0].path
-    html = bs.overlay_site(site_dir, tmp_path / "site", page_path)
-    text, removed = re.subn(
-        r'<script src="[^"]*mathjax/tex-chtml\.js"[^>]*></script>', "", html.read_text()
+    site_page = with_math[0]
+    html = bs.overlay_site(site_dir, tmp_path / "site", site_page.path)
+    text, replaced = re.subn(
+        r"<mjx-container.*?</mjx-container>", "$x^2$", html.read_text(), flags=re.DOTALL
     )
-    assert removed, "the page does not load the self-hosted MathJax"
+    assert replaced, f"{site_page.path} has no typeset math"
     html.write_text(text, encoding="utf-8")
+    formulas = bs.formulas_in_source(source_of(site_page))
 
     with bs.SiteServer(tmp_path / "site") as server:
         context = browser.new_context(viewport=VIEWPORT)
         try:
-            report = bs.check_page(context, server, page_path, mathjax_timeout_ms=2_000)
+            report = bs.check_page(context, server, site_page.path, formulas)
         finally:
             context.close()
     problems = report.problems(bs.DEFAULT_LANGUAGE)
 
-    assert report.has_math_source and not report.mathjax_ready and report.math_elements == 0
-    assert "MathJax did not finish typesetting" in problems
-    assert report.raw_math, "the TeX source left on the page was not found in its text"
+    assert report.math_elements == 0 and not report.math_fonts_loaded
+    assert (
+        f"{formulas} formulas in the page's source, 0 typeset (<mjx-container> in the article)"
+        in problems
+    )
+    assert report.raw_math == ["$x^2$"], "the TeX left on the page was not found in its text"
 
 
 # -- the Content-Security-Policy (hooks/csp.py) refuses what a page must not do -------------------

@@ -26,7 +26,7 @@ FLOORS = {
         "perceptron", "mlp", "vanishing", "convolution", "preprocessing", "mnist", "glossary",
         "plots", "plots._core", "plots.classifiers", "plots.gradients", "plots.images",
         "plots.regression", "schedules", "regularization", "conv_layers", "batchnorm",
-        "plots.training",
+        "plots.training", "plots._describe", "plots._strings",
     },
     2: {
         "mnist_runs", "mnist_numpy", "keras_models", "cnn", "cnn_data", "numpy_cnn",

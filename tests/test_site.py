@@ -185,7 +185,7 @@ def test_search_index_holds_both_languages(built_site):
     assert "learning rate" in locations["en/gradient-descent/"]
 
 
-# -- 3. no third-party address; MathJax from the site -------------------------------------------
+# -- 4. no third-party address; math typeset at build time with the site's own fonts ----------
 
 THIRD_PARTY = re.compile(
     r"(?:https?:)?//(?!www\.w3\.org/)[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s\"'`)<>]*"
@@ -194,7 +194,7 @@ RESOURCE_ATTRIBUTES = {"src", "href", "data", "srcset", "poster", "action", "for
 
 
 @pytest.mark.site
-def test_pages_name_no_third_party_address_and_load_mathjax_from_the_site(built_site):
+def test_pages_name_no_third_party_address_and_their_math_is_typeset_with_own_fonts(built_site):
     for language, page, html, tags in built_pages(built_site):
         where = f"{language}/{page}"
         for tag, attrs in tags.tags:
@@ -210,8 +210,7 @@ def test_pages_name_no_third_party_address_and_load_mathjax_from_the_site(built_
         # Material's script asks api.github.com about the repository of this link
         assert not tags.find("a", **{"data-md-component": "source"}), where
         scripts = [attrs["src"] for attrs in tags.find("script") if "src" in attrs]
-        mathjax = [src for src in scripts if "mathjax" in src.lower()]
-        assert [src.rsplit("/", 1)[-1] for src in mathjax] == ["mathjax-config.js", "tex-chtml.js"]
+        assert not [src for src in scripts if "mathjax" in src.lower()], f"{where}: {scripts}"
         for src in scripts:
             assert Path(urljoin(html.as_uri(), src)[len("file://") :]).is_file(), f"{where}: {src}"
     own_assets = list((REPO / "docs" / "assets").rglob("*.js")) + list(
@@ -219,7 +218,12 @@ def test_pages_name_no_third_party_address_and_load_mathjax_from_the_site(built_
     )
     for asset in own_assets:
         assert not THIRD_PARTY.search(asset.read_text(encoding="utf-8")), asset
-    assert (built_site / "assets/vendor/mathjax/output/chtml/fonts/woff-v2").is_dir()
+    # hooks/assets.py typeset the math at build time: the fonts its stylesheet names are here
+    math_css = built_site / "assets/stylesheets/math.css"
+    fonts = re.findall(r'url\("([^"]+)"\)', math_css.read_text(encoding="utf-8"))
+    assert fonts, "math.css names no font: was the math typeset?"
+    for font in fonts:
+        assert (math_css.parent / font).resolve().is_file(), font
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     assert "font: false" in config  # else Material links Google Fonts
     assert "navigation.instant" not in config and "privacy" not in config

@@ -138,7 +138,7 @@ q2 = ValueExercise(
     title=T(ko="옮긴 숫자, 풀링한 뒤", en="A moved digit, after pooling"),
     task=T(
         ko="숫자를 오른쪽으로 두 픽셀 옮깁니다. 첫 번째 합성곱층(3×3, 스트라이드 1)을 지나 2×2 최대 "
-        "풀링(스트라이드 2)을 거친 특성 맵은 몇 칸 옮겨질까요? 먼저 예측하고, 그다음 셀로 확인하세요.",
+        "풀링(스트라이드 2)을 거친 특징 맵은 몇 칸 옮겨질까요? 먼저 예측하고, 그다음 셀로 확인하세요.",
         en="A digit is moved two pixels to the right. By how many positions does the feature map "
         "move after the first convolution (3×3, stride 1) and 2×2 max pooling (stride 2)? Predict "
         "first, then verify with the cell after it.",
@@ -168,7 +168,7 @@ q2 = ValueExercise(
     ],
     hints=[
         T(
-            ko="합성곱은 이미지를 옮긴 만큼 특성 맵을 옮깁니다. 풀링의 창은 두 칸씩 건너뜁니다.",
+            ko="합성곱은 이미지를 옮긴 만큼 특징 맵을 옮깁니다. 풀링의 창은 두 칸씩 건너뜁니다.",
             en="A convolution moves its feature map as far as the image moved; pooling windows "
             "step two positions at a time.",
         ),

@@ -17,15 +17,21 @@ made for ``ax=`` should be made inside ``with plots.style():``, so it gets the l
 ``STRINGS`` holds every label in both languages.
 
 The plots live in one module per topic (``regression``, ``classifiers``, ``gradients``,
-``images``, ``training``); ``_core`` holds the language, the strings and the font. To add a plot: put its
-strings under the same key in both tables of ``_core._STRINGS``, then write a
+``images``, ``training``); ``_strings`` holds the language and the strings, ``_core`` the font
+and the style. To add a plot: put its strings under the same key in both tables of ``_strings._STRINGS``, then write a
 function that opens ``with _style():``, gets a figure from ``_axes(ax)``, takes every label from
 ``text(key)`` and returns None. ``tests/test_plots.py`` checks that both tables have the same keys.
+
+:func:`describe` turns a drawn figure into a text alternative in the same language (the kind of
+chart, its title, axes, legend and bar values); in Jupyter every figure's PNG output carries it
+as its ``alt`` text (``_describe``), and the site puts it into the page's ``<img alt>``.
 """
 
-from ._core import _STRINGS as STRINGS
-from ._core import LANGUAGES, hangul_font, language, set_language, text
 from ._core import _style as style
+from ._core import hangul_font
+from ._describe import describe
+from ._strings import _STRINGS as STRINGS
+from ._strings import LANGUAGES, language, set_language, text
 from .classifiers import (
     plot_decision_boundary,
     plot_errors_per_epoch,
@@ -65,6 +71,7 @@ from .training import (
 __all__ = [
     "LANGUAGES",
     "STRINGS",
+    "describe",
     "style",
     "hangul_font",
     "language",

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float_array
-from ._core import _axes, _style, text
+from ._core import _axes, _style
+from ._strings import text
 from .images import _draw_map
 
 

@@ -1,0 +1,161 @@
+"""`make audit` (scripts/audit.py): its gzip server serves the site as GitHub Pages does, the
+README's table is rendered from the committed benchmarks/audit.json, and that audit covered every
+page of the site and met the targets of issue 13."""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from .browser_support import site_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "audit.json"
+# The targets every page must meet (issue 13), on the median of its runs.
+MIN_PERFORMANCE = 95
+MAX_LCP_MS = 2000
+MAX_TBT_MS = 150
+
+
+@pytest.fixture(scope="module")
+def audit():
+    spec = importlib.util.spec_from_file_location("audit_script", ROOT / "scripts" / "audit.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def results():
+    return json.loads(RESULTS.read_text(encoding="utf-8"))
+
+
+def test_readme_audit_section_is_what_the_script_renders_from_the_json(audit, capsys):
+    assert audit.main(["--check-readme"]) == 0, capsys.readouterr().out
+
+
+def test_the_audit_covered_every_page_of_both_languages(results):
+    audited = {page["path"] for page in results["pages"]}
+    expected = {page.path for page in site_pages()}
+    assert audited == expected, (
+        f"not audited: {sorted(expected - audited)}; no longer pages: {sorted(audited - expected)}"
+        " - run `make audit`"
+    )
+    for page in results["pages"]:
+        assert page["language"] == ("en" if page["path"].startswith("/en/") else "ko"), page
+        assert len(page["runs"]) == results["runs_per_page"] >= 1
+
+
+def test_every_page_is_accessible_and_follows_best_practices_and_seo(results, audit):
+    missed = []
+    for page in results["pages"]:
+        run = audit.median_run(page)
+        scores = (run["accessibility"], run["best_practices"], run["seo"])
+        if scores != (100, 100, 100):
+            missed.append(
+                f"{page['path']}: accessibility, best practices, SEO {scores} {run['failing']}"
+            )
+    assert not missed, "\n".join(missed)
+
+
+def test_every_page_met_the_speed_targets(results, audit):
+    """Performance >= 95, LCP <= 2.0 s, TBT <= 150 ms on the median run of every page.
+
+    Lighthouse scales the CPU time the page took on the machine that ran it by 4: on a machine
+    whose cores other programs used, the numbers say more about them than about the pages. The
+    audit is then no evidence either way: this test says so and skips, until `make audit` is run
+    on a quiet machine (load average at most the number of CPUs + 1, the audit's own share)."""
+    quiet = results["machine"]["cpus"] + 1
+    if results["load_average"]["highest"] > quiet:
+        pytest.skip(
+            f"benchmarks/audit.json was measured with a load average up to "
+            f"{results['load_average']['highest']} on {results['machine']['cpus']} CPUs (quiet: "
+            f"<= {quiet}): run `make audit` on a quiet machine"
+        )
+    missed = []
+    for page in results["pages"]:
+        run = audit.median_run(page)
+        if (
+            run["performance"] < MIN_PERFORMANCE
+            or run["lcp_ms"] > MAX_LCP_MS
+            or run["tbt_ms"] > MAX_TBT_MS
+        ):
+            missed.append(
+                f"{page['path']}: performance {run['performance']}, LCP {run['lcp_ms']} ms, "
+                f"TBT {run['tbt_ms']} ms"
+            )
+    assert not missed, "\n".join(missed)
+
+
+def test_median_run_and_table(audit):
+    runs = [
+        {"performance": p, "accessibility": 100, "best_practices": 100, "seo": 100,
+         "lcp_ms": 1000 + p, "tbt_ms": p, "bytes": 2048, "failing": []}
+        for p in (97, 91, 99)
+    ]  # fmt: skip
+    page = {"path": "/x/", "language": "ko", "runs": runs}
+    assert audit.median_run(page)["performance"] == 97
+    assert audit.median_run({"runs": runs[:2]})["performance"] == 91  # the lower middle one
+    table = audit.render(
+        {
+            "lighthouse": "13.5.0",
+            "chromium": "Chromium 1",
+            "measured_at": "2026-01-01 00:00 UTC",
+            "machine": {"cpu": "CPU", "cpus": 2},
+            "settings": "mobile",
+            "runs_per_page": 3,
+            "load_average": {"before": 0.5, "highest": 2.5, "after": 1.5},
+            "reference": {"page": "plain", "runs": runs[:1]},
+            "pages": [page],
+        }
+    )
+    assert "| `/x/` | ko | 97 (91-99) | 100 | 100 | 100 | 1.1 s | 97 ms | 2 KiB |" in table
+    assert "| *a plain Material page* (reference) | ko | 97 | 100 | 100 | 100 | 1.1 s |" in table
+    assert "load average 0.5 before, up to 2.5 during, 1.5 after" in table
+    assert table.startswith(audit.START) and table.endswith(audit.END)
+
+
+def _get(server, path, encoding="gzip"):
+    """GET ``path``: (status, headers, body, whether the connection stays open)."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": encoding})
+        response = connection.getresponse()
+        body = response.read()
+        return response.status, dict(response.getheaders()), body, not response.will_close
+    finally:
+        connection.close()
+
+
+def test_the_server_serves_like_github_pages(audit, tmp_path):
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page" / "index.html").write_text("<p>page</p>" * 100)
+    (tmp_path / "404.html").write_text("not here")
+    (tmp_path / "plot.png").write_bytes(b"\x89PNG" + bytes(100))
+    with audit.PagesServer(tmp_path) as server:
+        status, headers, body, kept_alive = _get(server, "/page/")
+        assert status == 200 and headers["Content-Encoding"] == "gzip" and kept_alive
+        assert gzip.decompress(body) == (tmp_path / "page" / "index.html").read_bytes()
+        assert headers["Cache-Control"] == "max-age=600"
+        status, headers, body, _ = _get(server, "/plot.png")  # images are not compressed again
+        assert "Content-Encoding" not in headers and body.startswith(b"\x89PNG")
+        status, headers, body, _ = _get(server, "/page/", encoding="identity")
+        assert "Content-Encoding" not in headers and body.startswith(b"<p>page")
+        status, headers, _, _ = _get(server, "/page")
+        assert (status, headers["Location"]) == (301, "/page/")
+        status, _, body, _ = _get(server, "/nothing/")
+        assert status == 404 and gzip.decompress(body) == b"not here"
+
+
+def test_pages_are_enumerated_from_the_built_site(audit, tmp_path):
+    for folder in ("", "en", "page", "en/page", "assets/x", "search"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "index.html").write_text('<html lang="ko">')
+    assert audit.site_pages(tmp_path) == ["/", "/en/", "/en/page/", "/page/"]
+    with pytest.raises(SystemExit, match="no pages"):
+        audit.site_pages(tmp_path / "search" / "missing")
