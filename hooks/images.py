@@ -28,12 +28,13 @@ import base64
 import hashlib
 import html
 import io
-import os
 import re
 from pathlib import Path
 
 import nbformat
 from mkdocs.plugins import event_priority, get_plugin_logger
+
+from dlbasics import cache_files
 
 log = get_plugin_logger(__name__)
 
@@ -81,13 +82,23 @@ def output_metadata(notebook_file: Path) -> dict[str, dict]:
 
 
 def as_webp(png: bytes, cache_dir: Path | None) -> bytes | None:
-    """``png`` as lossless WebP, or None when that is not smaller (or Pillow lacks WebP)."""
+    """``png`` as lossless WebP, or None when that is not smaller (or Pillow lacks WebP).
+
+    The cache follows ``dlbasics.cache_files``: an entry that does not decode to an image of the
+    PNG's size (truncated, changed, not WebP) costs one warning line and is converted again.
+    """
     from PIL import Image, features
 
     key = hashlib.sha256(png).hexdigest()
     cached = cache_dir / f"{key}.webp" if cache_dir is not None else None
     if cached is not None and cached.is_file():
-        return cached.read_bytes() or None  # an empty file: WebP was not smaller
+        webp = cached.read_bytes()
+        if not webp:
+            return None  # an empty entry: WebP was not smaller
+        problem = webp_problem(webp, pixel_size(png))
+        if problem is None:
+            return webp
+        cache_files.warn_damaged(cached, problem)
     if not features.check("webp"):
         return None
     buffer = io.BytesIO()
@@ -96,10 +107,24 @@ def as_webp(png: bytes, cache_dir: Path | None) -> bytes | None:
     webp = buffer.getvalue() if len(buffer.getvalue()) < len(png) else b""
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.partial")
-        partial.write_bytes(webp)
-        os.replace(partial, cached)  # atomic: builds may run side by side
+        cache_files.write_atomic(cached, webp)  # builds may run side by side, or be killed
     return webp or None
+
+
+def webp_problem(webp: bytes, size: tuple[int, int]) -> str | None:
+    """Why ``webp`` is not a whole WebP image of ``size`` pixels, or None when it is one."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(webp)) as image:
+            if image.format != "WEBP":
+                return f"not WebP but {image.format}"
+            image.load()  # decodes every pixel: a truncated file fails here
+            if image.size != size:
+                return f"{image.size[0]}x{image.size[1]} pixels, not {size[0]}x{size[1]}"
+    except Exception as error:  # noqa: BLE001 - whatever Pillow finds wrong, the entry is damaged
+        return f"not a readable image: {error}"
+    return None
 
 
 def pixel_size(data: bytes) -> tuple[int, int]:
@@ -168,10 +193,19 @@ def rewrite_images(
     return IMG_TAG.sub(replace, page_html)
 
 
+def image_cache(config) -> Path:
+    return Path(config.config_file_path).parent / ".cache" / "dlbasics-images"
+
+
+def on_pre_build(config):
+    if image_cache(config).is_dir():
+        cache_files.remove_orphans(image_cache(config))  # what killed builds were writing
+
+
 @event_priority(-10)  # after hooks/notebooks.py (0) wrote the executed notebook beside the page
 def on_post_page(output, page, config):
     folder = Path(page.file.abs_dest_path).parent
     notebook = getattr(page, "dlbasics_notebook", None)  # set by hooks/notebooks.py
     metadata = output_metadata(folder / notebook) if notebook else {}
-    cache_dir = Path(config.config_file_path).parent / ".cache" / "dlbasics-images"
+    cache_dir = image_cache(config)
     return rewrite_images(output, folder, metadata, page.file.src_uri, cache_dir)

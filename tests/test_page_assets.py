@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import os
 
 import pytest
 
@@ -97,8 +98,44 @@ def test_a_png_becomes_a_lossless_webp_once_and_then_comes_from_the_cache(images
     (tmp_path / "plot.webp").write_bytes(webp)
     assert same_pixels(tmp_path / "plot.webp", png)
     (cached,) = cache.iterdir()
-    cached.write_bytes(b"RIFF from the cache")
-    assert images.as_webp(png, cache) == b"RIFF from the cache"
+    assert cached.read_bytes() == webp
+    os.utime(cached, (0, 0))  # a second call reads the entry, without converting again
+    assert images.as_webp(png, cache) == webp and cached.stat().st_mtime == 0
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "garbage", "a PNG", "another size"],
+)
+def test_a_damaged_webp_in_the_cache_is_converted_again_with_one_warning(
+    images, tmp_path, caplog, damage
+):
+    """Issue 17: a cache is only a cache, the image cache too (a truncated WebP would otherwise
+    be served as the page's plot)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").convert("RGBA").save(buffer, format="PNG")
+    png = buffer.getvalue()
+    cache = tmp_path / "cache"
+    webp = images.as_webp(png, cache)
+    (cached,) = cache.iterdir()
+    other = io.BytesIO()
+    Image.linear_gradient("L").resize((64, 64)).save(other, format="WEBP", lossless=True)
+    cached.write_bytes(
+        {
+            "truncated": webp[: len(webp) // 2],
+            "garbage": b"RIFF\x00\x01 not an image",
+            "a PNG": png,
+            "another size": other.getvalue(),
+        }[damage]
+    )
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert images.as_webp(png, cache) == webp
+    warnings = [record.getMessage() for record in caplog.records]
+    assert len(warnings) == 1 and str(cached) in warnings[0], warnings
+    assert cached.read_bytes() == webp  # the entry is whole again
 
 
 def test_a_first_image_far_down_the_page_is_lazy(images, tmp_path):
