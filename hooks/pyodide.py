@@ -70,7 +70,8 @@ LOCK_NAME = "pyodide-lock.json"
 DOWNLOAD_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"  # Pyodide's own CDN
 
 # Pages whose code needs only NumPy and matplotlib: each code cell gets a Run control, except the
-# cells tagged "needs-tensorflow" in the page source (they get a note saying they run locally).
+# cells tagged "needs-tensorflow" or "runs-locally" in the page source (they get a note saying
+# they run locally, and why).
 BROWSER_PAGES = (
     "index",
     "linear-regression",
@@ -93,6 +94,11 @@ LOCAL_PAGES = ("keras-mlp", "cnn")
 # The glossary's one cell renders the glossary table: there is nothing to try out.
 NOT_RUN_PAGES = ("glossary",)
 TENSORFLOW_TAG = "needs-tensorflow"
+# A NumPy training that takes seconds on a computer takes many minutes in WebAssembly (one thread,
+# no optimised BLAS): the regularization page's four runs, the NumPy CNN's two epochs. Cells that
+# use its result carry the tag too.
+SLOW_TAG = "runs-locally"
+LOCAL_TAGS = (TENSORFLOW_TAG, SLOW_TAG)
 
 SITE_DIR = "assets/pyodide"
 EDITOR_SOURCE = "assets/javascripts/code-editor.mjs"  # bundled, not copied
@@ -484,14 +490,16 @@ def page_cells(source: Path, role: str) -> list[dict]:
     return [
         {
             "source": cell.source,
-            "browser": role == "browser" and TENSORFLOW_TAG not in cell.metadata.get("tags", []),
+            "browser": role == "browser"
+            and not set(LOCAL_TAGS) & set(cell.metadata.get("tags", [])),
+            "slow": SLOW_TAG in cell.metadata.get("tags", []),
         }
         for cell in notebook.cells
         if cell.cell_type == "code"
     ]
 
 
-# nbconvert shows a cell's tags above its code; "needs-tensorflow" is for runner.js, not the reader
+# nbconvert shows a cell's tags above its code; the tags are for runner.js, not the reader
 CELL_TAGS = re.compile(
     r'<div class="celltoolbar">\s*<div class="button_container tags_button_container">\s*'
     r'<span class="tag-container">\s*(?:<span class="cell-tag">[^<]*</span>\s*)+</span>\s*'
@@ -524,6 +532,7 @@ def on_post_page(output, page, config):
         "stylesheet": url(RUNNER_STYLESHEET),
         "notices": url(NOTICES),
         "local-cells": " ".join(str(n) for n, c in enumerate(cells, 1) if not c["browser"]),
+        "slow-cells": " ".join(str(n) for n, c in enumerate(cells, 1) if c["slow"]),
         "mnist": "1" if any("load_mnist" in c["source"] for c in cells if c["browser"]) else "",
     }
     marker = "<div class=\"dlbasics-runner\" hidden " + " ".join(

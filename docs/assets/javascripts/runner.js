@@ -59,6 +59,9 @@
       browserOutput: "Output from your browser",
       localCell:
         "This cell needs TensorFlow, which does not run in the browser. Run it on your computer:",
+      slowCell:
+        "This cell trains for seconds on a computer, but would take many minutes in the browser " +
+        "(or uses what that training learned). Run it on your computer:",
       localPage:
         "The code on this page needs TensorFlow, which does not run in the browser. " +
         "Run it on your computer:",
@@ -100,6 +103,9 @@
       stoppedCell: "중지됨",
       browserOutput: "브라우저에서 실행한 결과",
       localCell: "이 셀은 TensorFlow가 필요해서 브라우저에서는 실행할 수 없습니다. 컴퓨터에서 실행하세요:",
+      slowCell:
+        "이 셀의 학습은 컴퓨터에서는 몇 초면 끝나지만 브라우저에서는 몇 분 넘게 걸립니다" +
+        "(또는 그 학습 결과를 이어서 씁니다). 컴퓨터에서 실행하세요:",
       localPage:
         "이 페이지의 코드는 TensorFlow가 필요해서 브라우저에서는 실행할 수 없습니다. 컴퓨터에서 실행하세요:",
       notebook: "노트북 내려받기",
@@ -117,7 +123,9 @@
   const elements = [...article.querySelectorAll(".jp-CodeCell")].filter(
     (element) => !element.parentElement.closest(".jp-CodeCell"),
   );
-  const local = new Set((options.localCells || "").split(" ").filter(Boolean).map(Number));
+  const numbers = (list) => new Set((list || "").split(" ").filter(Boolean).map(Number));
+  const local = numbers(options.localCells);
+  const slow = numbers(options.slowCells); // local because WebAssembly would take minutes
 
   const make = (tag, attributes = {}, ...children) => {
     const element = document.createElement(tag);
@@ -196,7 +204,8 @@
     cells[0].element.before(bar);
     for (const cell of cells) {
       if (!cell.browser) {
-        cell.element.prepend(make("p", { class: "dlbasics-note" }, `${T.localCell} `, notebookLink(), "."));
+        const why = slow.has(cell.number) ? T.slowCell : T.localCell;
+        cell.element.prepend(make("p", { class: "dlbasics-note" }, `${why} `, notebookLink(), "."));
         continue;
       }
       cell.status = make("span", { class: "dlbasics-cell-status", "aria-live": "polite" });
