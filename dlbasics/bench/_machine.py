@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import platform
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -33,10 +33,12 @@ def environment() -> dict:
             }
             for pool in threadpool_info()
         ]
+    # The installed versions (not every caller has imported them yet); TensorFlow's distribution
+    # may be tensorflow-cpu.
+    distributions = importlib.metadata.packages_distributions()
     for name in ("keras", "tensorflow"):
-        module = sys.modules.get(name)
-        if module is not None:
-            info[name] = module.__version__
+        for distribution in distributions.get(name, [])[:1]:
+            info[name] = importlib.metadata.version(distribution)
     return info
 
 
