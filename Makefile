@@ -65,10 +65,10 @@ format: $(STAMP)
 test: lint node_modules/.installed
 	$(BIN)/python -m pytest
 
-# No real MNIST training, no site build, no browser, no distribution build: what an edit needs
-# checked in seconds.
+# No real MNIST training, no Keras model modules, no site build, no browser, no distribution
+# build: what an edit needs checked in under a minute, on every core (pytest-xdist).
 test-fast: lint node_modules/.installed
-	$(BIN)/python -m pytest -q -m "not slow and not site and not browser and not dist"
+	$(BIN)/python -m pytest -q -n auto -m "not slow and not tensorflow and not site and not browser and not dist"
 
 bench: $(STAMP)
 	$(BIN)/python -m dlbasics bench

@@ -17,6 +17,9 @@ from dlbasics.bench import cnn_vs_keras_io as cnn_bench
 
 from ._support import require, synthetic_digits
 
+# Keras models built and trained (seconds each): make test runs them, make test-fast does not.
+pytestmark = pytest.mark.tensorflow
+
 
 @pytest.fixture(scope="module")
 def keras():

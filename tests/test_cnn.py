@@ -19,6 +19,9 @@ from dlbasics.cnn import CNNResult, learning_rate_at, prepare_images, split_data
 
 from ._support import require, synthetic_digits
 
+# Keras models built and trained (seconds each): make test runs them, make test-fast does not.
+pytestmark = pytest.mark.tensorflow
+
 
 @pytest.fixture(scope="module")
 def keras():

@@ -32,6 +32,9 @@ from dlbasics.mnist_runs import RunResult, format_table, prepare_data
 
 from ._support import REPO, require, synthetic_digits
 
+# Keras models built and trained (seconds each): make test runs them, make test-fast does not.
+pytestmark = pytest.mark.tensorflow
+
 
 def fake_result(impl="keras", val_accuracy=0.9361, validation="test") -> RunResult:
     return RunResult(
