@@ -23,6 +23,13 @@ from dlbasics import linear_regression, perceptron, plots  # noqa: E402
 HANGUL = re.compile("[가-힣]")
 
 
+def _draw_optimizer_paths():
+    W, b = np.linspace(-1, 3, 21), np.linspace(-1, 2, 16)
+    costs = (W[None, :] - 2) ** 2 + 10 * (b[:, None] - 1) ** 2 + 0.1  # > 0: log-spaced contours
+    path = np.column_stack([np.linspace(0, 2, 11), np.linspace(0, 1, 11)])
+    plots.plot_optimizer_paths(W, b, costs, dict.fromkeys("ABC", path), minimum=(2, 1))
+
+
 def _xor_predict(X):
     return (X[:, 0] != X[:, 1]).astype(float)
 
@@ -91,15 +98,7 @@ DRAW = {
     "plot_learning_rate_schedule": lambda: plots.plot_learning_rate_schedule(
         np.linspace(0.01, 0.0, 40), steps_per_epoch=10
     ),
-    "plot_optimizer_paths": lambda: plots.plot_optimizer_paths(
-        np.linspace(-1, 3, 21),
-        np.linspace(-1, 2, 16),
-        (np.linspace(-1, 3, 21)[None, :] - 2) ** 2
-        + 10 * (np.linspace(-1, 2, 16)[:, None] - 1) ** 2
-        + 0.1,
-        {name: np.column_stack([np.linspace(0, 2, 11), np.linspace(0, 1, 11)]) for name in "ABC"},
-        minimum=(2, 1),
-    ),
+    "plot_optimizer_paths": _draw_optimizer_paths,
     "plot_cost_gaps": lambda: plots.plot_cost_gaps(
         {"full_batch": [1.0, 0.1, 0.0], "SGD": [1.0, 0.5, 0.2]}
     ),
