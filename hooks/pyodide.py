@@ -24,12 +24,13 @@ itself. This hook puts everything that needs into the site, verified, and marks 
 - ``assets/javascripts/code-editor.js``: the cell editor, CodeMirror 6 from npm, bundled by
   esbuild (``scripts/bundle_editor.mjs``) from ``docs/assets/javascripts/code-editor.mjs``.
 
-Each notebook page in ``BROWSER_PAGES`` or ``LOCAL_PAGES`` gets an empty
-``<div class="dlbasics-runner">`` naming the files above and the cells that need TensorFlow,
-and ``assets/javascripts/runner.js``, which adds the controls (on a ``LOCAL_PAGES`` page: a
-note that its code runs locally). A ``BROWSER_PAGES`` page also gets ``cells.json`` beside it:
-its code cells as the build ran them. Nothing of Pyodide is requested until the reader presses
-Run. The browser side is described at the top of
+Each notebook page in ``BROWSER_PAGES`` gets its Run controls written into its HTML
+(hooks/run_controls.py: the bar above the first code cell, Run and Edit on each cell, a note on
+the cells that run locally), an empty ``<div class="dlbasics-runner">`` naming the files above,
+and ``assets/javascripts/runner.js``, which brings the controls to life; and ``cells.json`` beside
+it: its code cells as the build ran them. A ``LOCAL_PAGES`` page gets one note that its code runs
+locally, and no script. Nothing of Pyodide is requested until the reader presses Run. The browser
+side is described at the top of
 ``docs/assets/javascripts/runner.js``.
 """
 
@@ -52,6 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jupytext
+import run_controls  # hooks/run_controls.py: MkDocs puts a hook's folder on sys.path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.utils import get_relative_url
@@ -105,7 +107,6 @@ EDITOR_SOURCE = "assets/javascripts/code-editor.mjs"  # bundled, not copied
 EDITOR_BUNDLE = "assets/javascripts/code-editor.js"
 RUNNER_SCRIPT = "assets/javascripts/runner.js"
 WORKER_SCRIPT = "assets/javascripts/python-worker.js"
-RUNNER_STYLESHEET = "assets/stylesheets/runner.css"
 GLUE = "browser_cells.py"  # docs/assets/pyodide/browser_cells.py: the Python half of the worker
 NOTICES = f"{SITE_DIR}/THIRD-PARTY-NOTICES.txt"
 RUNTIME = f"{SITE_DIR}/runtime.json"
@@ -522,17 +523,23 @@ def on_post_page(output, page, config):
     def url(path: str) -> str:
         return html.escape(get_relative_url(path, page.url), quote=True)
 
+    language = re.search(r'<html[^>]*\blang="([^"]+)"', output)
+    output = run_controls.add_controls(
+        output,
+        cells,
+        role,
+        language[1] if language else "en",
+        notebook=page.dlbasics_notebook,
+        notices=get_relative_url(NOTICES, page.url),
+    )
+    if role == "local":  # the note is all there is: nothing to run, no script
+        return output
     attributes = {
-        "mode": role,
         "cells": "cells.json",
-        "notebook": page.dlbasics_notebook,
         "runtime": url(RUNTIME),
         "worker": url(WORKER_SCRIPT),
         "editor": url(EDITOR_BUNDLE),
-        "stylesheet": url(RUNNER_STYLESHEET),
-        "notices": url(NOTICES),
         "local-cells": " ".join(str(n) for n, c in enumerate(cells, 1) if not c["browser"]),
-        "slow-cells": " ".join(str(n) for n, c in enumerate(cells, 1) if c["slow"]),
         "mnist": "1" if any("load_mnist" in c["source"] for c in cells if c["browser"]) else "",
     }
     marker = "<div class=\"dlbasics-runner\" hidden " + " ".join(

@@ -234,8 +234,14 @@ TEXT_OUTSIDE_CODE_JS = """() => {
 
 # Whether MathJax ran in the browser, and the MathJax fonts in use once every font has loaded.
 MATH_IN_BROWSER_JS = """async (timeout) => {
+  // A block below the first screen is rendered, and its fonts loaded, only when it is scrolled to
+  // (content-visibility in extra.css): show the first formula, as a reader scrolling would.
+  const first = document.querySelector("article mjx-container");
+  if (first) first.scrollIntoView();
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   const late = new Promise((resolve) => setTimeout(resolve, timeout));
   await Promise.race([document.fonts.ready, late]);
+  window.scrollTo(0, 0);
   const scripts = Array.from(document.scripts).some((s) => /mathjax/i.test(s.src));
   const fonts = Array.from(document.fonts)
     .filter((font) => font.family.replace(/"/g, "").startsWith("MJX") && font.status === "loaded")
@@ -265,8 +271,12 @@ CUT_OFF_JS = """() => {
   for (const element of document.querySelectorAll(`article ${selector}`)) {
     const box = element.getBoundingClientRect();
     if (box.width === 0) continue;
+    // content-visibility: auto (extra.css) contains paint: it clips like overflow: hidden
+    const clips = (box) => getComputedStyle(box).overflowX !== "visible"
+      || getComputedStyle(box).contentVisibility === "auto"
+      || /paint|strict|content/.test(getComputedStyle(box).contain);
     let clipper = element.parentElement;
-    while (clipper && getComputedStyle(clipper).overflowX === "visible") {
+    while (clipper && !clips(clipper)) {
       clipper = clipper.parentElement;
     }
     if (!clipper || ["auto", "scroll"].includes(getComputedStyle(clipper).overflowX)) continue;

@@ -30,6 +30,10 @@ WORKER_SCRIPT = "assets/javascripts/python-worker.js"
 WORKER_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
 
 
+# The bar's Run all once runner.js has bound the controls the build wrote (disabled until then).
+CONTROLS_READY = '.dlbasics-bar [data-dlbasics-action="run-all"]:not([disabled])'
+
+
 def load_pyodide_hook():
     """hooks/pyodide.py as a module (its page lists and checks are what the tests use)."""
     name = "hook_pyodide"
@@ -37,6 +41,9 @@ def load_pyodide_hook():
         spec = importlib.util.spec_from_file_location(name, REPO / "hooks" / "pyodide.py")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module  # dataclasses look their module up there
+        hooks = str(REPO / "hooks")
+        if hooks not in sys.path:  # as MkDocs does: a hook imports its neighbours
+            sys.path.insert(0, hooks)
         spec.loader.exec_module(module)
     return sys.modules[name]
 

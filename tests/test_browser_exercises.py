@@ -100,7 +100,7 @@ def test_an_exercise_checked_in_the_browser_answers_in_the_page_language(
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
         page.goto(server.url(site_page.path))
-        page.wait_for_selector(".dlbasics-bar")
+        page.wait_for_selector(rs.CONTROLS_READY)
         type_into(page, number, f"{exercise.solution_code}\n\n\n{check_line}\n")
         shown = run_and_read(page, number)
         assert MESSAGES["correct"](language) in shown, shown

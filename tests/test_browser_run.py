@@ -106,7 +106,7 @@ def open_page(context, server, site_page: bs.SitePage):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(server.url(site_page.path))
-    page.wait_for_selector(".dlbasics-bar")
+    page.wait_for_selector(rs.CONTROLS_READY)
     return page, errors
 
 
@@ -199,7 +199,7 @@ def test_the_next_page_takes_python_from_the_browsers_cache(browser, server, tmp
         downloaded = []
         for name in ("perceptron", "gradient-descent"):
             page.goto(server.url(bs.SitePage("en", name).path))
-            page.wait_for_selector(".dlbasics-bar")
+            page.wait_for_selector(rs.CONTROLS_READY)
             before = server.bytes_served
             rs.cell_locator(page, 1).locator(".dlbasics-cell-bar button").first.click()
             assert rs.wait_until_idle(page, 120) == "ready"
@@ -247,7 +247,9 @@ def test_an_edited_learning_rate_gives_a_different_result(shared_context, server
     context, log = shared_context
     site_page = bs.SitePage("en", "gradient-descent")
     page, errors = open_page(context, server, site_page)
-    code = rs.cell_locator(page, 3).locator(".jp-InputArea-editor").inner_text()
+    # text_content: below the first screen a block is not laid out (content-visibility in
+    # extra.css), and Chromium's innerText of such a block is empty
+    code = rs.cell_locator(page, 3).locator(".jp-InputArea-editor").text_content()
     assert "learning_rate = 0.05" in code
     edited = (
         "learning_rate = 0.25\n"
@@ -261,7 +263,7 @@ def test_an_edited_learning_rate_gives_a_different_result(shared_context, server
     W_new, b_new = -0.25 * 2 * np.mean(error * x), -0.25 * 2 * np.mean(error)
     shown = cell_text(page, 3)
     assert f"W: 0.0000 -> {W_new:.4f}, b: 0.0000 -> {b_new:.4f}" in shown, shown
-    built = rs.cell_locator(page, 3).locator(".jp-Cell-outputWrapper").inner_text(timeout=1000)
+    built = rs.cell_locator(page, 3).locator(".jp-Cell-outputWrapper").text_content(timeout=1000)
     assert f"{W_new:.4f}" not in built  # the build's 0.05 gave another W
     assert rs.cell_locator(page, 1).get_attribute("data-dlbasics-state") == "done"
     assert errors == []
@@ -330,6 +332,44 @@ def test_an_error_shows_its_traceback_under_its_cell(shared_context, server):
     assert "browser_cells" not in traceback and "pyodide" not in traceback.lower()
     assert rs.cell_locator(page, 5).get_attribute("data-dlbasics-state") in (None, "")
     assert errors == []  # shown under the cell, not in the console
+
+
+# Every element the Run controls consist of (the bar, the cells' bars and notes, and inside them).
+CONTROLS_JS = """() => [...document.querySelectorAll(
+  '.dlbasics-bar, .dlbasics-bar *, .dlbasics-cell-bar, .dlbasics-cell-bar *, .dlbasics-note, .dlbasics-note *'
+)].map((e) => e.tagName + ' ' + (e.getAttribute('data-dlbasics-action') || e.className) + ' ' + e.textContent)"""
+
+
+@pytest.mark.parametrize(
+    "site_page",
+    [bs.SitePage("ko", "perceptron"), bs.SitePage("en", "regularization")],
+    ids=lambda page: page.id,
+)
+def test_the_controls_are_in_the_page_and_the_script_only_enables_them(site_page, browser, server):
+    """The controls are painted with the page, so nothing moves when runner.js runs (a phone's
+    layout shift and late largest paint, issue 13): without JavaScript they are all there,
+    disabled; with it, the same elements, enabled."""
+    without = browser.new_context(viewport=VIEWPORT, java_script_enabled=False)
+    try:
+        page = without.new_page()
+        page.goto(server.url(site_page.path))
+        static = page.evaluate(CONTROLS_JS)
+        buttons = page.locator("[data-dlbasics-action]")
+        assert buttons.count() > 3
+        assert all(buttons.nth(i).is_disabled() for i in range(buttons.count()))
+    finally:
+        without.close()
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(server.url(site_page.path))
+        page.wait_for_selector(rs.CONTROLS_READY)
+        assert page.evaluate(CONTROLS_JS) == static
+        for action in ("run-all", "run", "edit"):
+            assert page.locator(f'[data-dlbasics-action="{action}"]').first.is_enabled(), action
+        assert page.locator('[data-dlbasics-action="stop"]').is_disabled()  # nothing runs yet
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize(

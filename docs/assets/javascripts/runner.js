@@ -2,10 +2,11 @@
 //
 // hooks/pyodide.py loads this script on the notebook pages it marks with an empty
 // <div class="dlbasics-runner" data-...>, and writes the page's code cells to cells.json beside
-// it. On a "browser" page every code cell (nbconvert's .jp-CodeCell, in page order) gets Run and
-// Edit, except the cells the page tags "needs-tensorflow", which get a note that they run locally;
-// a bar above the first cell has Run all, Stop and Restart, and says what is happening. A "local"
-// page (its code needs TensorFlow) gets one such note.
+// it. The controls are already in the page, written at build time (hooks/run_controls.py), so
+// that they are painted with it and nothing moves when this script runs: a bar above the first
+// cell (Run all, Stop, Restart, and what is happening), and on each code cell (nbconvert's
+// .jp-CodeCell, in page order) Run and Edit, or a note that it runs locally. Their buttons are
+// disabled until this script has bound them.
 //
 // Like a notebook kernel, the cells share one Python, in order: Run on a cell first runs the
 // cells above it that have not run yet. The built output stays until the cell runs here; then the
@@ -23,22 +24,8 @@
 
   const TEXT = {
     en: {
-      runAll: "Run all",
-      stop: "Stop",
-      restart: "Restart",
-      run: "Run",
-      edit: "Edit",
       reset: "Undo edits",
-      runCell: (n) => `Run code cell ${n}`,
-      editCell: (n) => `Edit code cell ${n}`,
       editorLabel: (n) => `Code of cell ${n}`,
-      bar: "Run the code in your browser",
-      intro:
-        "You can run and edit this page's code in your browser. The first Run downloads Python " +
-        "(Pyodide) with NumPy and matplotlib from this site, once. Your code runs on your " +
-        "computer and is sent nowhere. Ctrl+Enter (⌘+Enter on a Mac) runs the cell you are editing.",
-      licences: "Third-party licences",
-      mnist: "MNIST: Yann LeCun, Corinna Cortes and Christopher J. C. Burges, CC BY-SA 3.0",
       loading: (what, done, total) => `Loading Python: ${what} (${done} of ${total} MB)`,
       starting: "Starting Python…",
       ready: "Python is ready.",
@@ -57,33 +44,10 @@
       errorCell: "error",
       stoppedCell: "stopped",
       browserOutput: "Output from your browser",
-      localCell:
-        "This cell needs TensorFlow, which does not run in the browser. Run it on your computer:",
-      slowCell:
-        "This cell trains for seconds on a computer, but would take many minutes in the browser " +
-        "(or uses what that training learned). Run it on your computer:",
-      localPage:
-        "The code on this page needs TensorFlow, which does not run in the browser. " +
-        "Run it on your computer:",
-      notebook: "download the notebook",
     },
     ko: {
-      runAll: "모두 실행",
-      stop: "중지",
-      restart: "재시작",
-      run: "실행",
-      edit: "편집",
       reset: "편집 취소",
-      runCell: (n) => `코드 셀 ${n} 실행`,
-      editCell: (n) => `코드 셀 ${n} 편집`,
       editorLabel: (n) => `셀 ${n}의 코드`,
-      bar: "브라우저에서 코드 실행",
-      intro:
-        "이 페이지의 코드를 브라우저에서 실행하고 고쳐 볼 수 있습니다. 처음 실행할 때 NumPy와 " +
-        "matplotlib가 든 Python(Pyodide)을 이 사이트에서 한 번 내려받습니다. 코드는 여러분의 " +
-        "컴퓨터에서 실행되며 어디로도 전송되지 않습니다. 편집 중인 셀은 Ctrl+Enter(Mac은 ⌘+Enter)로 실행합니다.",
-      licences: "서드파티 라이선스",
-      mnist: "MNIST: Yann LeCun, Corinna Cortes, Christopher J. C. Burges, CC BY-SA 3.0",
       loading: (what, done, total) => `Python 불러오는 중: ${what} (${total} MB 중 ${done} MB)`,
       starting: "Python을 시작하는 중…",
       ready: "Python이 준비되었습니다.",
@@ -102,13 +66,6 @@
       errorCell: "오류",
       stoppedCell: "중지됨",
       browserOutput: "브라우저에서 실행한 결과",
-      localCell: "이 셀은 TensorFlow가 필요해서 브라우저에서는 실행할 수 없습니다. 컴퓨터에서 실행하세요:",
-      slowCell:
-        "이 셀의 학습은 컴퓨터에서는 몇 초면 끝나지만 브라우저에서는 몇 분 넘게 걸립니다" +
-        "(또는 그 학습 결과를 이어서 씁니다). 컴퓨터에서 실행하세요:",
-      localPage:
-        "이 페이지의 코드는 TensorFlow가 필요해서 브라우저에서는 실행할 수 없습니다. 컴퓨터에서 실행하세요:",
-      notebook: "노트북 내려받기",
     },
   };
 
@@ -124,8 +81,7 @@
     (element) => !element.parentElement.closest(".jp-CodeCell"),
   );
   const numbers = (list) => new Set((list || "").split(" ").filter(Boolean).map(Number));
-  const local = numbers(options.localCells);
-  const slow = numbers(options.slowCells); // local because WebAssembly would take minutes
+  const local = numbers(options.localCells); // noted in the page: TensorFlow, or minutes here
 
   const make = (tag, attributes = {}, ...children) => {
     const element = document.createElement(tag);
@@ -136,27 +92,14 @@
     element.append(...children);
     return element;
   };
-  const button = (label, title, onClick) => {
-    const element = make("button", { type: "button", class: "dlbasics-button", text: label });
-    if (title) element.setAttribute("aria-label", title);
+  // A control hooks/run_controls.py wrote into the page, given its action and enabled.
+  const control = (root, action, onClick) => {
+    const element = root.querySelector(`[data-dlbasics-action="${action}"]`);
+    if (!element) throw new Error(`the page has no ${action} button: was it built by this site's hooks?`);
     element.addEventListener("click", onClick);
+    element.disabled = false;
     return element;
   };
-  const notebookLink = () =>
-    make("a", { href: options.notebook, download: "", text: T.notebook });
-
-  // The stylesheet first, so that the controls never show unstyled.
-  const stylesheet = make("link", { rel: "stylesheet", href: options.stylesheet });
-  const start = () => (options.mode === "local" ? markLocalPage() : setUp());
-  stylesheet.addEventListener("load", start, { once: true });
-  stylesheet.addEventListener("error", start, { once: true }); // unstyled, but there
-  document.head.append(stylesheet);
-
-  function markLocalPage() {
-    if (!elements.length) return;
-    const note = make("p", { class: "dlbasics-note" }, `${T.localPage} `, notebookLink(), ".");
-    elements[0].before(note);
-  }
 
   // -- the page's cells and the bar ----------------------------------------------------------
 
@@ -170,58 +113,22 @@
     status: null,
     output: null,
   }));
-  let bar = null;
-  let status = null;
-  let progress = null;
-  let stopButton = null;
-  let restartButton = null;
-
-  function setUp() {
-    if (!cells.length) return;
-    stopButton = button(T.stop, null, () => endSession(T.stopped));
-    restartButton = button(T.restart, null, () => endSession(T.restarted));
-    stopButton.disabled = restartButton.disabled = true;
-    status = make("span", { class: "dlbasics-status", role: "status", "aria-live": "polite" });
-    progress = make("progress", { class: "dlbasics-progress", max: "1", value: "0" });
-    progress.hidden = true;
-    const credits = [make("a", { href: options.notices, text: T.licences })];
-    if (options.mnist) credits.push(document.createTextNode(` · ${T.mnist}`));
-    bar = make(
-      "div",
-      { class: "dlbasics-bar", role: "region", "aria-label": T.bar, "data-dlbasics-session": "idle" },
-      make("p", { class: "dlbasics-intro", text: T.intro }),
-      make(
-        "div",
-        { class: "dlbasics-controls" },
-        button(T.runAll, null, () => request(cells.length - 1, true)),
-        stopButton,
-        restartButton,
-        status,
-        progress,
-      ),
-      make("p", { class: "dlbasics-credits" }, ...credits),
+  const bar = article.querySelector(".dlbasics-bar");
+  if (!bar || !cells.length) return;
+  const status = bar.querySelector(".dlbasics-status");
+  const progress = bar.querySelector(".dlbasics-progress");
+  control(bar, "run-all", () => request(cells.length - 1, true));
+  const stopButton = control(bar, "stop", () => endSession(T.stopped));
+  const restartButton = control(bar, "restart", () => endSession(T.restarted));
+  stopButton.disabled = restartButton.disabled = true; // until Python is loading
+  for (const cell of cells) {
+    if (!cell.browser) continue;
+    cell.status = cell.element.querySelector(".dlbasics-cell-status");
+    control(cell.element, "run", () => request(cell.index, false));
+    const edit = control(cell.element, "edit", () =>
+      toggleEditor(cell, edit).catch((error) => setSession("failed", T.broken(error.message))),
     );
-    cells[0].element.before(bar);
-    for (const cell of cells) {
-      if (!cell.browser) {
-        const why = slow.has(cell.number) ? T.slowCell : T.localCell;
-        cell.element.prepend(make("p", { class: "dlbasics-note" }, `${why} `, notebookLink(), "."));
-        continue;
-      }
-      cell.status = make("span", { class: "dlbasics-cell-status", "aria-live": "polite" });
-      const edit = button(T.edit, T.editCell(cell.number), () =>
-        toggleEditor(cell, edit).catch((error) => setSession("failed", T.broken(error.message))),
-      );
-      cell.element.prepend(
-        make(
-          "div",
-          { class: "dlbasics-cell-bar" },
-          button(`▶ ${T.run}`, T.runCell(cell.number), () => request(cell.index, false)),
-          edit,
-          cell.status,
-        ),
-      );
-    }
+    cell.editLabels = [edit.textContent, edit.getAttribute("aria-label")]; // for "Undo edits"
   }
 
   function setSession(state, text) {
@@ -272,8 +179,8 @@
       cell.editor.host.remove();
       cell.editor = null;
       input.classList.remove("dlbasics-hidden");
-      edit.textContent = T.edit;
-      edit.setAttribute("aria-label", T.editCell(cell.number));
+      edit.textContent = cell.editLabels[0];
+      edit.setAttribute("aria-label", cell.editLabels[1]);
       return;
     }
     const code = await source(cell);
