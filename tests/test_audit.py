@@ -16,15 +16,17 @@ from .browser_support import site_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "audit.json"
-# Issue 13's targets (scripts/audit.py: performance >= 95, LCP <= 2.0 s, TBT <= 150 ms) are not
-# met yet: on 2026-12-01 (AMD EPYC, 2 CPUs, one run a page) 3 of the 34 pages met them; the pages
-# scored 63-98, LCP 1.4-3.9 s (the same page 1.4 s in one language, 3.5 s in the other: LCP
-# swings between its text and a figure), TBT 14-910 ms, and the plain Material page 93-99 in the
-# same run (README). What the test holds is that spread with a margin, so that a change that makes
-# a page much slower fails here. Raise these as the pages get faster.
-FLOOR_PERFORMANCE = 50
-CEILING_LCP_MS = 5000
-CEILING_TBT_MS = 1500
+# Issue 13's targets (scripts/audit.py: performance >= 95, LCP <= 2.0 s, TBT <= 150 ms). On
+# 2026-12-02 (AMD EPYC, 2 CPUs, 3 runs a page) the median runs scored 88-100, LCP 1.4-3.4 s, TBT
+# 28-211 ms: 30 of the 34 pages met all three, 33 of them performance >= 95 (README). About one
+# run in ten has a late largest paint (LCP ~3.3 s, performance 88-90); a --runs 1 audit the same
+# day gave 88-100, LCP <= 3.4 s, TBT <= 194 ms. Before the Run controls were written at build
+# time and the blocks below the first screen were left for the browser to render when scrolled to,
+# the pages scored 63-98 with LCP up to 3.9 s and TBT up to 910 ms. The test holds the measured
+# spread with a margin for one such run, so that a change that makes a page much slower fails.
+FLOOR_PERFORMANCE = 85
+CEILING_LCP_MS = 3500
+CEILING_TBT_MS = 300
 
 
 @pytest.fixture(scope="module")
