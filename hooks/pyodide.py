@@ -523,12 +523,11 @@ def on_post_page(output, page, config):
     def url(path: str) -> str:
         return html.escape(get_relative_url(path, page.url), quote=True)
 
-    language = re.search(r'<html[^>]*\blang="([^"]+)"', output)
     output = run_controls.add_controls(
         output,
         cells,
         role,
-        language[1] if language else "en",
+        config.theme["language"],  # this language's build, as overrides/main.html reads it
         notebook=page.dlbasics_notebook,
         notices=get_relative_url(NOTICES, page.url),
     )
@@ -539,8 +538,7 @@ def on_post_page(output, page, config):
         "runtime": url(RUNTIME),
         "worker": url(WORKER_SCRIPT),
         "editor": url(EDITOR_BUNDLE),
-        "local-cells": " ".join(str(n) for n, c in enumerate(cells, 1) if not c["browser"]),
-        "mnist": "1" if any("load_mnist" in c["source"] for c in cells if c["browser"]) else "",
+        "mnist": "1" if run_controls.loads_mnist(cells) else "",
     }
     marker = "<div class=\"dlbasics-runner\" hidden " + " ".join(
         f'data-{key}="{value}"' for key, value in attributes.items()

@@ -90,6 +90,12 @@ def texts(language: str) -> dict[str, str]:
     return TEXT["ko" if language == "ko" else "en"]
 
 
+def loads_mnist(cells: list[dict]) -> bool:
+    """Whether a cell that runs in the browser reads MNIST (the bar then credits it, and the
+    worker loads it)."""
+    return any("load_mnist" in cell["source"] for cell in cells if cell["browser"])
+
+
 def _escape(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -158,7 +164,7 @@ def add_controls(
     if role == "local":
         first = starts[0].start()
         return output[:first] + _note(t["local_page"], notebook, t) + output[first:]
-    mnist = any("load_mnist" in cell["source"] for cell in cells if cell["browser"])
+    mnist = loads_mnist(cells)
     pieces, end = [], 0
     for number, (start, cell) in enumerate(zip(starts, cells, strict=True), 1):
         if number == 1:

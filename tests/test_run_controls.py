@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from mkdocs.exceptions import PluginError
 
-from ._support import REPO
+from . import run_support as rs
 
-sys.path.insert(0, str(REPO / "hooks"))  # as MkDocs does: the hooks import their neighbours
-import run_controls  # noqa: E402
+run_controls = rs.load_pyodide_hook().run_controls  # the module hooks/pyodide.py imports
 
 # Two code cells as nbconvert 7 writes them: an outer div, and inside it one with the same classes.
 CELL = (

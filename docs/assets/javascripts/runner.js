@@ -80,8 +80,6 @@
   const elements = [...article.querySelectorAll(".jp-CodeCell")].filter(
     (element) => !element.parentElement.closest(".jp-CodeCell"),
   );
-  const numbers = (list) => new Set((list || "").split(" ").filter(Boolean).map(Number));
-  const local = numbers(options.localCells); // noted in the page: TensorFlow, or minutes here
 
   const make = (tag, attributes = {}, ...children) => {
     const element = document.createElement(tag);
@@ -107,7 +105,8 @@
     element,
     index,
     number: index + 1,
-    browser: !local.has(index + 1),
+    // the build gave it Run and Edit, or a note that it runs locally (TensorFlow, or minutes here)
+    browser: element.querySelector(":scope > .dlbasics-cell-bar") !== null,
     ran: false, // ran without an error in the current Python
     editor: null,
     status: null,
