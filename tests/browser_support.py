@@ -44,7 +44,7 @@ CHROMIUM_ARGS = [
 ]
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 
-# Math delimiters as MathJax reads them (hooks/typeset_math.mjs: $...$ and \\(...\\) inline, $$...$$
+# Math delimiters as the build finds them (hooks/typeset_math.mjs: $...$ and \\(...\\) inline, $$...$$
 # and \\[...\\] displayed). In a page's visible text after typesetting, any of it is math left raw.
 RAW_MATH = re.compile(r"\\\(|\\\)|\\\[|\\\]|\$\$|\$[^$\n]+\$")
 # One formula of a page's Markdown source (outside code); \$ is a dollar sign, not a delimiter.
@@ -55,7 +55,7 @@ FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 CODE_BLOCK = re.compile(r"^(```|~~~).*?^\1", re.DOTALL | re.MULTILINE)
 INLINE_CODE = re.compile(r"`[^`\n]+`")
 
-# Maximum time for the math fonts to load, and for search results to appear.
+# Maximum time for the math font to load, and for search results to appear.
 FONTS_TIMEOUT_MS = 30_000
 SEARCH_TIMEOUT_MS = 30_000
 
@@ -153,10 +153,10 @@ class PageReport:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     formulas_expected: int = 0  # formulas in the page's Markdown source
-    math_elements: int = 0  # mjx-container elements in the article, typeset at build time
+    math_elements: int = 0  # <math> elements in the article, typeset at build time
     mathjax_in_browser: bool = False  # a MathJax script ran in the reader's browser
-    math_fonts_loaded: list[str] = field(default_factory=list)  # MathJax font families in use
-    math_errors: list[str] = field(default_factory=list)  # mjx-merror: TeX MathJax could not parse
+    math_fonts_loaded: list[str] = field(default_factory=list)  # the site's math font, once loaded
+    math_errors: list[str] = field(default_factory=list)  # <merror>: TeX the build could not read
     raw_math: list[str] = field(default_factory=list)  # math source left in the visible text
     cut_off: list[str] = field(default_factory=list)  # equations, tables, images partly hidden
     images: int = 0
@@ -183,13 +183,13 @@ class PageReport:
         if self.math_elements != self.formulas_expected:
             found.append(
                 f"{self.formulas_expected} formulas in the page's source, "
-                f"{self.math_elements} typeset (<mjx-container> in the article)"
+                f"{self.math_elements} typeset (<math> in the article)"
             )
         if self.mathjax_in_browser:
             found.append("MathJax runs in the browser: the math must be typeset at build time")
         if self.math_elements and not self.math_fonts_loaded:
-            found.append("the page shows math but no MathJax font loaded")
-        found += [f"MathJax error: {text}" for text in self.math_errors]
+            found.append(f"the page shows math but its font ({MATH_FONT}) did not load")
+        found += [f"math error: {text}" for text in self.math_errors]
         found += [f"untypeset math in the text: {text!r}" for text in self.raw_math]
         found += [f"cut off, not scrollable: {entry}" for entry in self.cut_off]
         found += [f"image not loaded: {src}" for src in self.broken_images]
@@ -213,7 +213,7 @@ class PageReport:
 
 
 def formulas_in_source(markdown: str) -> int:
-    """How many formulas a page's Markdown source holds, counted as MathJax finds them: between
+    """How many formulas a page's Markdown source holds, counted as the build finds them: between
     its delimiters, outside code blocks and inline code."""
     text = INLINE_CODE.sub("", CODE_BLOCK.sub("", FRONT_MATTER.sub("", markdown)))
     return len(FORMULA.findall(text))
@@ -221,7 +221,7 @@ def formulas_in_source(markdown: str) -> int:
 
 # The page's visible text outside code, scripts and typeset math: where raw TeX must not remain.
 TEXT_OUTSIDE_CODE_JS = """() => {
-  const skip = "PRE, CODE, SCRIPT, STYLE, TEXTAREA, MJX-CONTAINER, MJX-ASSISTIVE-MML";
+  const skip = "PRE, CODE, SCRIPT, STYLE, TEXTAREA, MATH";
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const parts = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -232,11 +232,14 @@ TEXT_OUTSIDE_CODE_JS = """() => {
   return parts.join("\\n");
 }"""
 
-# Whether MathJax ran in the browser, and the MathJax fonts in use once every font has loaded.
-MATH_IN_BROWSER_JS = """async (timeout) => {
+# The family of the site's math font (math.css, from Temml's stylesheet for STIX Two Math).
+MATH_FONT = "STIX2"
+
+# Whether MathJax ran in the browser, and the math font in use once every font has loaded.
+MATH_IN_BROWSER_JS = """async ([timeout, family]) => {
   // A block below the first screen is rendered, and its fonts loaded, only when it is scrolled to
   // (content-visibility in extra.css): show the first formula, as a reader scrolling would.
-  const first = document.querySelector("article mjx-container");
+  const first = document.querySelector("article math");
   if (first) first.scrollIntoView();
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   const late = new Promise((resolve) => setTimeout(resolve, timeout));
@@ -244,7 +247,7 @@ MATH_IN_BROWSER_JS = """async (timeout) => {
   window.scrollTo(0, 0);
   const scripts = Array.from(document.scripts).some((s) => /mathjax/i.test(s.src));
   const fonts = Array.from(document.fonts)
-    .filter((font) => font.family.replace(/"/g, "").startsWith("MJX") && font.status === "loaded")
+    .filter((font) => font.family.replace(/"/g, "") === family && font.status === "loaded")
     .map((font) => font.family.replace(/"/g, ""));
   return {mathjax: scripts || typeof window.MathJax !== "undefined", fonts: fonts};
 }"""
@@ -266,7 +269,7 @@ LAYOUT_WIDTHS = ((1280, 900), (390, 844))
 # clips its overflow (overflow hidden or clip), where the reader can neither see nor scroll to the
 # rest. A box that scrolls (overflow auto or scroll) is fine.
 CUT_OFF_JS = """() => {
-  const selector = 'mjx-container[display="true"] > mjx-math, table, img';
+  const selector = 'math[display="block"] > *, table, img';
   const found = [];
   for (const element of document.querySelectorAll(`article ${selector}`)) {
     const box = element.getBoundingClientRect();
@@ -283,10 +286,9 @@ CUT_OFF_JS = """() => {
     const limit = clipper.getBoundingClientRect();
     if (box.left >= limit.left - 1 && box.right <= limit.right + 1) continue;
     let what = element.tagName.toLowerCase();
-    const container = element.closest("mjx-container");
-    if (container) {  // named by its MathML, which screen readers read
-      const mathml = container.querySelector("mjx-assistive-mml");
-      what = "equation " + (mathml ? mathml.textContent.replace(/\\s+/g, " ").trim().slice(0, 60) : "");
+    const math = element.closest("math");
+    if (math) {  // named by its text, as a screen reader reads it
+      what = "equation " + math.textContent.replace(/\\s+/g, " ").trim().slice(0, 60);
     } else if (what === "img") {
       what = "image " + (element.currentSrc || element.src).slice(0, 60);
     }
@@ -404,11 +406,11 @@ def check_page(context, server: SiteServer, path: str, formulas_expected: int = 
         response = page.goto(report.url, wait_until="load")
         report.status = response.status if response else None
         report.html_lang = page.evaluate("document.documentElement.lang")
-        math = page.evaluate(MATH_IN_BROWSER_JS, FONTS_TIMEOUT_MS)
+        math = page.evaluate(MATH_IN_BROWSER_JS, [FONTS_TIMEOUT_MS, MATH_FONT])
         report.mathjax_in_browser, report.math_fonts_loaded = math["mathjax"], math["fonts"]
-        report.math_elements = page.locator("article mjx-container").count()
-        report.math_errors = page.locator("mjx-merror").evaluate_all(
-            "nodes => nodes.map(n => n.getAttribute('data-mjx-error') || n.textContent)"
+        report.math_elements = page.locator("article math").count()
+        report.math_errors = page.locator("article merror").evaluate_all(
+            "nodes => nodes.map(n => n.textContent)"
         )
         text = page.evaluate(TEXT_OUTSIDE_CODE_JS)
         report.raw_math = sorted({match.group(0)[:80] for match in RAW_MATH.finditer(text)})

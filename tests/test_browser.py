@@ -3,7 +3,7 @@
 The site is served on 127.0.0.1; every page of both languages is opened and must load with HTTP
 200, no console error, no request to any other host (each is recorded and blocked), its math typeset
 at build time (every formula of its source, no TeX left in its text, no MathJax running in the
-browser, MathJax's fonts loaded from the site), no equation, table or image cut off at desktop or
+browser, the math font loaded from the site), no equation, table or image cut off at desktop or
 phone width, every image loaded, every same-site link and asset answering 200 (and every
 #fragment naming an element), ``<html lang>`` naming its language, the page's download-notebook
 link serving a valid notebook of that page, and its Colab, Binder and source links pointing at the
@@ -349,6 +349,30 @@ def test_keyboard_reaches_and_works_the_switcher_search_and_download(server, bro
     assert blocked == []
 
 
+def test_the_copy_button_copies_the_cells_code(server, browser_context, site_dir):
+    """Each code cell's copy button puts that cell's code, as in the notebook, on the clipboard
+    (it copies the highlighted code: hooks/notebook_markup.py took the hidden copy out), and its
+    icon is drawn."""
+    from .run_support import page_code_cells
+
+    site_page = bs.SitePage("en", NOTEBOOK_PAGE)
+    sources = [cell.source for cell in page_code_cells(site_dir, site_page)]
+    browser_context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = browser_context.new_page()
+    page.goto(server.url(site_page.path))
+    buttons = page.locator(".jp-CodeCell clipboard-copy")
+    assert buttons.count() == len(sources) > 1
+    for number in (0, len(sources) - 1):
+        button = buttons.nth(number)
+        button.scroll_into_view_if_needed()
+        icon = button.locator(".clipboard-copy-icon").bounding_box()
+        assert icon and icon["width"] >= 12 and icon["height"] >= 12, icon
+        button.click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.rstrip("\n") == sources[number].rstrip("\n"), f"code cell {number + 1}"
+        assert button.locator(".notice").is_visible(), "no 'Copied!' notice"
+
+
 # -- pictures for people -------------------------------------------------------------------------
 
 
@@ -361,7 +385,8 @@ def test_screenshot(site_page, server, browser_context):
     blocked = block_other_hosts(browser_context, server)
     page = browser_context.new_page()
     page.goto(server.url(site_page.path), wait_until="load")
-    assert page.evaluate(bs.MATH_IN_BROWSER_JS, bs.FONTS_TIMEOUT_MS)["fonts"]  # math fonts in
+    math = page.evaluate(bs.MATH_IN_BROWSER_JS, [bs.FONTS_TIMEOUT_MS, bs.MATH_FONT])
+    assert math["fonts"], "the math font did not load"
     page.evaluate(bs.WAIT_FOR_IMAGES_JS)
     name = "home" if site_page.name == "index" else site_page.name
     path = bs.ARTIFACTS / "screenshots" / f"{site_page.language}-{name}.png"
@@ -384,7 +409,7 @@ def test_checks_catch_a_broken_page(site_dir, browser, tmp_path):
     # these checks are the net under the policy (the last tests of this file show the policy).
     text, removed = re.subn(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
     assert removed == 1
-    display = re.search(r'<mjx-container[^>]*display="true".*?</mjx-container>', text, re.DOTALL)
+    display = re.search(r'<math[^>]*display="block".*?</math>', text, re.DOTALL)
     assert display, f"{page_path} has no displayed equation to copy"
     faults = (
         '<script src="https://cdn.jsdelivr.net/npm/foo.js"></script>'
@@ -437,7 +462,7 @@ def test_checks_catch_a_broken_page(site_dir, browser, tmp_path):
 
 def test_checks_catch_math_left_untypeset(site_dir, browser, tmp_path):
     """A page as a build that typeset nothing would leave it: TeX in place of every formula, no
-    MathJax font. The math checks must fail."""
+    math font. The math checks must fail."""
     with_math = [
         page
         for page in PAGES
@@ -446,9 +471,7 @@ def test_checks_catch_math_left_untypeset(site_dir, browser, tmp_path):
     assert with_math, "no Korean page has math: the math checks would check nothing"
     site_page = with_math[0]
     html = bs.overlay_site(site_dir, tmp_path / "site", site_page.path)
-    text, replaced = re.subn(
-        r"<mjx-container.*?</mjx-container>", "$x^2$", html.read_text(), flags=re.DOTALL
-    )
+    text, replaced = re.subn(r"<math.*?</math>", "$x^2$", html.read_text(), flags=re.DOTALL)
     assert replaced, f"{site_page.path} has no typeset math"
     html.write_text(text, encoding="utf-8")
     formulas = bs.formulas_in_source(source_of(site_page))
@@ -463,8 +486,7 @@ def test_checks_catch_math_left_untypeset(site_dir, browser, tmp_path):
 
     assert report.math_elements == 0 and not report.math_fonts_loaded
     assert (
-        f"{formulas} formulas in the page's source, 0 typeset (<mjx-container> in the article)"
-        in problems
+        f"{formulas} formulas in the page's source, 0 typeset (<math> in the article)" in problems
     )
     assert report.raw_math == ["$x^2$"], "the TeX left on the page was not found in its text"
 

@@ -22,18 +22,21 @@ from .browser_support import built_html_pages
 pytestmark = pytest.mark.site
 
 KIB = 1024
-# Issue 13 asked for 120 KiB and 30 KiB gzipped. Since the pages gained exercises, the lecture's
-# full content, three chapters and math typeset at build time (CHTML with assistive MathML: up to
-# 77 KiB of a page), 17 of the 34 pages are over 120 KiB: on 2026-12-02 the largest was the
-# Korean optimizers page, 238 KiB and 31.0 KiB gzipped (math 77 KiB, highlighted code 53 KiB,
-# the nav 21 KiB). The budgets are that, with room: they still catch what issue 13 removed (580 KB of
-# inline CSS, inline base64 plots of 76-242 KB).
-HTML_BUDGET = 256 * KIB  # a page's HTML, inline images not counted
-GZIP_BUDGET = 40 * KIB  # the same, gzip-compressed as GitHub Pages serves it
+# Issue 13's budgets: 120 KB of HTML and 30 KB gzipped. The math is MathML (hooks/assets.py),
+# the notebook markup and the indentation lighter (hooks/notebook_markup.py, html_whitespace.py),
+# the theme's icons files. On 2026-12-02, as built here (with a repository: the Colab, Binder and
+# source links), the largest pages were the Korean optimizers page, 122.4 KB, the Korean NumPy
+# CNN page, 118.7 KB, and the English optimizers page, 117.6 KB; 21.9 KB gzipped at most. The
+# Korean optimizers page is the one over 120 KB: the longest chapter, and Hangul takes 3 bytes a
+# character in UTF-8 (its text is 37 KB, the English page's 25 KB). It has its own budget.
+HTML_BUDGET = 120_000  # a page's HTML, inline images not counted
+GZIP_BUDGET = 30_000  # the same, gzip-compressed as GitHub Pages serves it
+OVER_HTML_BUDGET = {"/optimizers/": 125_000}  # page: its own HTML budget, and why (above)
 INLINE_STYLE_BUDGET = 4 * KIB  # one <style> block (the CSS belongs in cached stylesheets)
 INLINE_IMAGE_BUDGET = 4 * KIB  # one data: image (decoded); plots are files
 DATA_IMAGE = re.compile(r"data:image/[\w.+-]+;base64,[A-Za-z0-9+/=\s]*")
 HANGUL = re.compile("[가-힣]")
+SITE_ASSET = re.compile(r"(^|/)assets/")  # the logo, not a plot
 NBCONVERT_NO_ALT = "No description has been provided for this image"  # nbconvert's placeholder
 
 
@@ -79,11 +82,14 @@ def test_every_page_keeps_its_html_within_budget(pages):
     for path, page in pages.items():
         html = DATA_IMAGE.sub("", page.text).encode()
         size, zipped = len(html), len(gzip.compress(html, compresslevel=6))
-        if size > HTML_BUDGET or zipped > GZIP_BUDGET:
-            over.append(f"{path}: {size / KIB:.1f} KiB, {zipped / KIB:.1f} KiB gzipped")
-    assert not over, (
-        f"over {HTML_BUDGET // KIB} KiB or {GZIP_BUDGET // KIB} KiB gzipped: " + "; ".join(over)
-    )
+        budget = OVER_HTML_BUDGET.get(path, HTML_BUDGET)
+        if size > budget or zipped > GZIP_BUDGET:
+            over.append(
+                f"{path}: {size / 1000:.1f} KB (budget {budget / 1000:.0f}), "
+                f"{zipped / 1000:.1f} KB gzipped (budget {GZIP_BUDGET / 1000:.0f})"
+            )
+    assert not over, "; ".join(over)
+    assert set(OVER_HTML_BUDGET) <= set(pages), "an exception for a page the site no longer has"
 
 
 def test_no_page_inlines_a_large_style_or_image(pages):
@@ -132,7 +138,7 @@ def test_every_plot_has_its_generated_alt_text_in_the_page_language(pages, built
             for output in cell.get("outputs", [])
             if "image/png" in output.get("data", {})
         ]
-        alts = [image.get("alt") for image in page.images if "/assets/" not in image["src"]]
+        alts = [image.get("alt") for image in page.images if not SITE_ASSET.search(image["src"])]
         assert alts == generated, f"{path}: the images' alt texts are not the plots' descriptions"
         for alt in alts:
             assert alt, f"{path}: a plot without a generated description"

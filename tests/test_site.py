@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import time
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin
@@ -220,13 +221,45 @@ def test_pages_name_no_third_party_address_and_their_math_is_typeset_with_own_fo
         assert not THIRD_PARTY.search(asset.read_text(encoding="utf-8")), asset
     # hooks/assets.py typeset the math at build time: the fonts its stylesheet names are here
     math_css = built_site / "assets/stylesheets/math.css"
-    fonts = re.findall(r'url\("([^"]+)"\)', math_css.read_text(encoding="utf-8"))
+    faces = re.findall(r"@font-face\s*\{[^}]*\}", math_css.read_text(encoding="utf-8"))
+    fonts = [url for face in faces for url in re.findall(r'url\("([^"]+)"\)', face)]
     assert fonts, "math.css names no font: was the math typeset?"
     for font in fonts:
         assert (math_css.parent / font).resolve().is_file(), font
+    assert_the_math_font_has_every_character_of_the_math(built_site, math_css.parent / fonts[0])
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     assert "font: false" in config  # else Material links Google Fonts
     assert "navigation.instant" not in config and "privacy" not in config
+
+
+MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.DOTALL)
+
+
+def assert_the_math_font_has_every_character_of_the_math(site: Path, font_path: Path) -> None:
+    """The font is a subset (hooks/assets.py): a character it lacks would be drawn in some other
+    font, silently. It must hold every character of every formula, the radical the browser draws
+    for a square root, and the MATH table that sizes fractions, scripts and stretchy brackets."""
+    from fontTools.ttLib import TTFont
+
+    # The README: "about 20 KB" (20.4 KB on 2026-12-02), against 403 KB for the whole font.
+    assert 10_000 < font_path.stat().st_size < 30_000, f"{font_path}: {font_path.stat().st_size} B"
+    font = TTFont(font_path)
+    assert "MATH" in font, f"{font_path}: no MATH table"
+    cmap = font.getBestCmap()
+    needed = {"\u221a"}
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        formulas = MATH_ELEMENT.findall(html)
+        for math in formulas:
+            needed |= set(html_unescape(re.sub(r"<[^>]+>", "", math)))
+        # a page with math asks for the font with its stylesheets (hooks/assets.py)
+        preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="font"', html)
+        assert len(preloads) == (1 if formulas else 0), f"{page}: {preloads}"
+        for href in preloads:
+            assert (page.parent / href).resolve() == font_path.resolve(), f"{page}: {href}"
+    missing = sorted(c for c in needed if not c.isspace() and ord(c) not in cmap)
+    assert not missing, f"{font_path.name} lacks {missing}"
+    assert len(needed) > 20, "hardly any math found: were the pages typeset?"
 
 
 # -- 4. the .ipynb downloads --------------------------------------------------------------------
