@@ -387,6 +387,9 @@ def test_screenshot(site_page, server, browser_context):
     page.goto(server.url(site_page.path), wait_until="load")
     math = page.evaluate(bs.MATH_IN_BROWSER_JS, [bs.FONTS_TIMEOUT_MS, bs.MATH_FONT])
     assert math["fonts"], "the math font did not load"
+    # A full-page picture shows the blocks below the first screen too: the browser renders them
+    # only when scrolled to (content-visibility, extra.css), and a screenshot does not scroll.
+    page.add_style_tag(content="* { content-visibility: visible !important; }")
     page.evaluate(bs.WAIT_FOR_IMAGES_JS)
     name = "home" if site_page.name == "index" else site_page.name
     path = bs.ARTIFACTS / "screenshots" / f"{site_page.language}-{name}.png"
