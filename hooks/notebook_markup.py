@@ -30,8 +30,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import tinycss2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from notebook_assets import take_styles
 
 HIGHLIGHT = re.compile(
     r'(<div class="highlight-ipynb[^"]*")>(<pre>.*?</pre>)</div>\s*'
@@ -43,9 +45,7 @@ PLAIN_ICON = '<span aria-hidden="true" class="clipboard-copy-icon"></span>'
 # mkdocs-jupyter writes `<clipboard-copy for="cell-1", aria-label=...>`: the comma becomes an
 # attribute named "," (`,=""` once hooks/images.py has parsed the page).
 STRAY_COMMA = re.compile(r'(<clipboard-copy\b[^>]*?)\s*,(?:="")?(?=[\s>])')
-COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
-TOKEN_SELECTOR = re.compile(r"^(.*?)\.highlight-ipynb\s+\.([\w-]+)$")
+TOKEN_SELECTOR = re.compile(r"^(.*?)\.highlight-ipynb \.([\w-]+)$")
 TOKEN = re.compile(r'<span class="([\w-]+)">([^<]*)</span>')
 EMPTY_SPAN = "<span></span>"  # Pygments opens every block with one
 NEIGHBOURS = re.compile(r'<span class="([\w-]+)">([^<]*)</span><span class="\1">([^<]*)</span>')
@@ -65,8 +65,28 @@ COLLAPSER = re.compile(r'<div class="jp-Collapser [^"]*">\s*</div>')
 COLLAPSER_SELECTOR = ".jupyter-wrapper .jp-Collapser"
 
 
-def _declarations(text: str) -> frozenset[str]:
-    return frozenset(part.strip().replace(" ", "") for part in text.split(";") if part.strip())
+def style_rules(css: str):
+    """Each (selector, declarations, condition) of ``css``: one selector of a rule's list, written
+    with single spaces; its declarations as ``name:value`` strings; the ``@media``/``@supports``
+    prelude it is inside ("" for none)."""
+
+    def rules(items, condition):
+        for item in items:
+            if item.type == "qualified-rule":
+                body = tinycss2.parse_blocks_contents(item.content, skip_whitespace=True)
+                declarations = frozenset(
+                    f"{d.lower_name}:{tinycss2.serialize(d.value).strip()}".replace(" ", "")
+                    for d in body
+                    if d.type == "declaration"
+                )
+                for selector in tinycss2.serialize(item.prelude).split(","):
+                    yield " ".join(selector.split()), declarations, condition
+            elif item.type == "at-rule" and item.content is not None:
+                inner = tinycss2.parse_rule_list(item.content, skip_whitespace=True)
+                prelude = f"@{item.lower_at_keyword} {tinycss2.serialize(item.prelude).strip()}"
+                yield from rules(inner, f"{condition} {prelude}".strip())
+
+    yield from rules(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True), "")
 
 
 def token_styles(css: str) -> dict[str, str]:
@@ -74,29 +94,27 @@ def token_styles(css: str) -> dict[str, str]:
     first class with exactly the same rules (itself, when no other has them)."""
     rules: dict[str, set] = {}
     block: set[str] = set()
-    for selectors, body in RULE.findall(COMMENT.sub("", css)):
-        for selector in selectors.split(","):
-            selector = " ".join(selector.split())
-            if selector == ".highlight-ipynb":
-                block |= {d for d in _declarations(body) if d.startswith("color:")}
-            elif match := TOKEN_SELECTOR.match(selector):
-                rules.setdefault(match[2], set()).add((match[1].strip(), _declarations(body)))
+    for selector, declarations, condition in style_rules(css):
+        if selector == ".highlight-ipynb" and not condition:
+            block |= {d for d in declarations if d.startswith("color:")}
+        elif match := TOKEN_SELECTOR.match(selector):
+            rules.setdefault(match[2], set()).add((condition, match[1].strip(), declarations))
     canonical: dict[frozenset, str] = {}
     styles = {}
     for name, found in rules.items():
-        if all(prefix == "" and declarations <= block for prefix, declarations in found):
+        if all(not cond and not prefix and decls <= block for cond, prefix, decls in found):
             continue  # it sets what the block has already
         styles[name] = canonical.setdefault(frozenset(found), name)
     return styles
 
 
 def hidden_selectors(css: str) -> set[str]:
-    """The selectors of ``css`` rules that set ``display: none``."""
-    hidden = set()
-    for selectors, body in RULE.findall(COMMENT.sub("", css)):
-        if "display:none" in _declarations(body):
-            hidden |= {" ".join(selector.split()) for selector in selectors.split(",")}
-    return hidden
+    """The selectors of ``css`` rules that set ``display: none`` everywhere (not in ``@media``)."""
+    return {
+        selector
+        for selector, declarations, condition in style_rules(css)
+        if "display:none" in declarations and not condition
+    }
 
 
 def _plain_tokens(code: str, styles: dict[str, str]) -> str:
@@ -170,5 +188,5 @@ def on_post_build(config) -> None:
 def on_page_content(html, page, config, files):
     if "jupyter-wrapper" not in html:
         return html
-    css = "\n".join(re.findall(r"<style\b[^>]*>(.*?)</style>", html, re.DOTALL))
-    return lighten(html, css)
+    _, styles = take_styles(html)  # the page's CSS, as hooks/notebook_assets.py will take it
+    return lighten(html, "\n".join(styles))

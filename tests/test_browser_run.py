@@ -42,6 +42,17 @@ RUNNABLE = [bs.SitePage(lang, name) for lang in bs.LANGUAGES for name in HOOK.BR
 PAGE_TIMEOUT_S = 600  # the numpy-mlp epoch takes about a minute in WebAssembly on a shared core
 
 SECONDS = r"\d+\.\d s"
+
+
+def gradient_check_round_off(what: str) -> rs.KnownDifference:
+    return rs.KnownDifference(
+        reason=f"{what}: relative errors of ~1e-10 are round-off of the finite differences, so "
+        "their digits depend on the last bits of exp() and of the sums where the cell runs; the "
+        "claim is that they are far below 1e-7, in both",
+        numbers_within=1e-8,
+    )
+
+
 # (page, code cell number) -> why its text differs between the build and the browser.
 KNOWN_DIFFERENCES = {
     ("mlp-xor", 5): rs.KnownDifference(
@@ -49,27 +60,16 @@ KNOWN_DIFFERENCES = {
         "of the sums, which differ between WebAssembly NumPy 2.0.2 and the build's NumPy",
         relative=1e-12,
     ),
-    ("backpropagation", 8): rs.KnownDifference(
-        reason="a gradient check's relative errors (~1e-10) are round-off of the finite "
-        "differences, so their digits depend on the last bits of exp() where the cell runs; "
-        "the claim is that they are far below 1e-7, in both",
-        numbers_within=1e-8,
-    ),
+    ("backpropagation", 8): gradient_check_round_off("a gradient check"),
     **{
-        ("numpy-cnn", number): rs.KnownDifference(
-            reason="gradient checks of the convolution (cell 4) and the pooling (cell 5): their "
-            "relative errors (~1e-10) are round-off of the finite differences, as on the "
-            "backpropagation page; the claim is that they are far below 1e-7, in both",
-            numbers_within=1e-8,
+        ("numpy-cnn", number): gradient_check_round_off(
+            "gradient checks of the convolution (cell 4) and the pooling (cell 5)"
         )
         for number in (4, 5)
     },
     **{
-        ("regularization", number): rs.KnownDifference(
-            reason="gradient checks with weight decay (cell 4) and with a fixed dropout mask "
-            "(cell 6): relative errors of ~1e-10 are round-off of the finite differences, as on "
-            "the backpropagation page; the claim is that they are far below 1e-7, in both",
-            numbers_within=1e-8,
+        ("regularization", number): gradient_check_round_off(
+            "gradient checks with weight decay (cell 4) and with a fixed dropout mask (cell 6)"
         )
         for number in (4, 6)
     },

@@ -260,7 +260,9 @@ def assert_the_math_font_has_every_character_of_the_math(site: Path, font_path: 
             assert (page.parent / href).resolve() == font_path.resolve(), f"{page}: {href}"
     # Characters the whole font lacks (Hangul in \text{...}) are drawn in the text's font, as
     # they would be without a subset; every other one must be in the subset.
-    whole = TTFont(REPO / "node_modules" / load_hook("assets").FONT).getBestCmap()
+    whole_font = REPO / "node_modules" / load_hook("assets").FONT
+    assert 380_000 < whole_font.stat().st_size < 420_000, "the README's 403 KB"
+    whole = TTFont(whole_font).getBestCmap()
     missing = sorted(c for c in needed if ord(c) in whole and ord(c) not in cmap)
     assert not missing, f"{font_path.name} lacks {missing}"
     assert len(needed) > 20, "hardly any math found: were the pages typeset?"
