@@ -16,11 +16,11 @@ takes out what changes nothing on the screen:
    span. What is styled how is read from the page's own Pygments CSS (every rule on
    ``.highlight-ipynb .x``, in any palette), so a colour added there keeps its spans apart.
 4. Class names and attributes of the template that nothing of the site reads: ``jp-Notebook-cell``,
-   ``jp-Editor``, ``data-type="inline"`` and the Markdown and text outputs' ``data-mime-type``
-   (``on_post_build`` fails the build if a stylesheet or script of the site names them); the
-   cells' empty ``jp-Collapser`` divs, which the notebook CSS hides (``display: none``), and
-   the line breaks between ``<div>`` tags (nbconvert puts one after every tag): whitespace between
-   block boxes is not rendered.
+   ``jp-Editor``, ``jp-MarkdownCell``, ``hl-python``, ``data-type="inline"`` and the Markdown and
+   text outputs' ``data-mime-type`` (``on_post_build`` fails the build if a stylesheet or script
+   of the site names them); the cells' empty ``jp-Collapser`` divs, which the notebook CSS hides
+   (``display: none``), and the line breaks between ``<div>`` tags (nbconvert puts one after
+   every tag): whitespace between block boxes is not rendered.
 
 This runs before hooks/notebook_assets.py takes the ``<style>`` blocks out of the page.
 """
@@ -50,14 +50,17 @@ TOKEN = re.compile(r'<span class="([\w-]+)">([^<]*)</span>')
 EMPTY_SPAN = "<span></span>"  # Pygments opens every block with one
 NEIGHBOURS = re.compile(r'<span class="([\w-]+)">([^<]*)</span><span class="\1">([^<]*)</span>')
 BETWEEN_DIVS = re.compile(r"(?<=>)\s+(?=</?div[\s>])")
-UNREAD_CLASSES = ("jp-Notebook-cell", "jp-Editor")
+UNREAD_CLASSES = ("jp-Notebook-cell", "jp-Editor", "jp-MarkdownCell", "hl-python")
 UNREAD_ATTRIBUTES = re.compile(r' data-type="inline"| data-mime-type="text/(?:markdown|plain)"')
 CLASS_ATTRIBUTE = re.compile(r' class="([^"]*)"')
 # What a stylesheet or script would name to read them: then they must stay.
 READERS = {
-    ".css": re.compile(r"jp-Notebook-cell|jp-Editor|data-type|text/(?:markdown|plain)"),
+    ".css": re.compile(
+        r"jp-Notebook-cell|jp-Editor|jp-MarkdownCell|hl-python|data-type|text/(?:markdown|plain)"
+    ),
     ".js": re.compile(
-        r"jp-Notebook-cell|jp-Editor|data-type|dataset\.type|data-mime-type|mimeType"
+        r"jp-Notebook-cell|jp-Editor|jp-MarkdownCell|hl-python|data-type|dataset\.type"
+        r"|data-mime-type|mimeType"
     ),
 }
 READERS[".mjs"] = READERS[".js"]

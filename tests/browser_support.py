@@ -10,7 +10,6 @@ is shown to fail when the thing it guards breaks.
 from __future__ import annotations
 
 import functools
-import html as html_module
 import json
 import os
 import re
@@ -18,6 +17,7 @@ import shutil
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
@@ -58,6 +58,26 @@ INLINE_CODE = re.compile(r"`[^`\n]+`")
 # Maximum time for the math font to load, and for search results to appear.
 FONTS_TIMEOUT_MS = 30_000
 SEARCH_TIMEOUT_MS = 30_000
+
+# Every element of the page as Chromium parsed it: its namespace, name and attributes (sorted),
+# and the text between, line-break runs made one (hooks/html_compact.py's whitespace rule).
+DOM_JS = r"""() => {
+  const out = [];
+  const walk = (node) => {
+    if (node.nodeType === Node.ELEMENT_NODE) {
+      const attributes = [...node.attributes].map((a) => [a.name, a.value]).sort();
+      out.push(`<${node.namespaceURI} ${node.localName} ${JSON.stringify(attributes)}`);
+      node.childNodes.forEach(walk);
+      out.push(`</${node.localName}`);
+    } else if (node.nodeType === Node.TEXT_NODE) {
+      const text = node.data.replace(/[ \t\r\f]*\n\s*/g, "\n");
+      if (out.length && out[out.length - 1].startsWith("#")) out[out.length - 1] += text;
+      else if (text) out.push("#" + text);
+    }
+  };
+  walk(document.documentElement);
+  return out;
+}"""
 
 # -- which browser -------------------------------------------------------------------------------
 
@@ -334,9 +354,22 @@ OUTSIDE_LINKS = {
 }
 
 
+class _Ids(HTMLParser):
+    """Every ``id`` and ``name`` of a page, quoted or not (hooks/html_compact.py)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.found.update(value for name, value in attrs if name in ("id", "name") and value)
+
+
 def _ids_in(html: str) -> set[str]:
-    found = re.findall(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", html)
-    return {html_module.unescape(value) for value in found}
+    parser = _Ids()
+    parser.feed(html)
+    parser.close()
+    return parser.found
 
 
 def check_links(urls: list[str], server: SiteServer) -> list[str]:

@@ -114,7 +114,7 @@ def test_every_built_page_has_the_policy_before_any_script_allowing_exactly_its_
         head = html[: html.index("</head>")]
         first_load = re.search(r"<(script|style|link)\b", head)
         assert first_load and head.index(policy) < first_load.start(), where
-        assert b'<meta charset="utf-8">' in html.encode()[:1024], where  # the charset prescan
+        assert b"<meta charset=utf-8>" in html.encode()[:1024], where  # the charset prescan
         parsed = directives(policy)
         assert set(parsed) == DIRECTIVES, where
         for name, sources in parsed.items():  # the site's own origin, never another host

@@ -218,6 +218,6 @@ def test_the_built_pages_show_not_attempted_and_folded_hints(built_site):
                 assert text.startswith(getattr(MESSAGES["not_attempted"], language)[:20]), text
             html = (folder / "index.html").read_text(encoding="utf-8")
             hint = MESSAGES["hint_summary"](language, number=1)
-            assert f'<details class="tip">\n<summary>{hint}</summary>' in html, f"{language}/{page}"
+            assert f"<details class=tip>\n<summary>{hint}</summary>" in html, f"{language}/{page}"
             assert f"<summary>{MESSAGES['solution'](language)}</summary>" in html
-            assert '<div class="highlight' in html.split('<details class="success">', 1)[1]
+            assert "<div class=highlight" in html.split("<details class=success>", 1)[1]

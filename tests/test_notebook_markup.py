@@ -1,5 +1,5 @@
 """The hooks that make the pages' HTML lighter without changing what they show, on small inputs:
-hooks/notebook_markup.py (mkdocs-jupyter's markup) and hooks/html_whitespace.py (indentation).
+hooks/notebook_markup.py (mkdocs-jupyter's markup) and hooks/html_compact.py (indentation, attribute quotes).
 The built site's budgets are in tests/test_page_weight.py; that the pages still work and look
 the same, in tests/test_browser.py (the copy button: test_the_copy_button_copies_the_cells_code)."""
 
@@ -33,8 +33,8 @@ def markup():
 
 
 @pytest.fixture(scope="module")
-def whitespace():
-    return load_hook("html_whitespace")
+def compact():
+    return load_hook("html_compact")
 
 
 def code_cell(code: str, copy: str, n: int = 1) -> str:
@@ -81,7 +81,7 @@ def test_the_copy_button_copies_the_highlighted_code_instead_of_a_hidden_copy(ma
     out = markup.lighten(code_cell('<span class="n">x</span>', "x", n=7), PYGMENTS)
     assert "clipboard-copy-txt" not in out
     assert out.count('id="cell-7"') == 1
-    assert '<div class="highlight-ipynb hl-python" id="cell-7"><pre>x</pre></div>' in out
+    assert '<div class="highlight-ipynb" id="cell-7"><pre>x</pre></div>' in out
     assert '<clipboard-copy for="cell-7" aria-label="Copy to Clipboard">' in out  # no "," attribute
     assert '<span aria-hidden="true" class="clipboard-copy-icon"></span>' in out
     assert "<svg" not in out
@@ -105,37 +105,54 @@ def test_pages_without_the_pygments_rules_fail_the_build(markup):
         markup.lighten(code_cell("x", "x"), ".jupyter-wrapper { color: red }")
 
 
-def test_indentation_between_tags_and_in_text_becomes_one_line_break(whitespace):
+def test_indentation_between_tags_and_in_text_becomes_one_line_break(compact):
     html = (
-        "<div>\n    <p>one\n      two  three</p>\n  \n  <a href='x'>link</a> <b>bold</b>\n"
+        '<div>\n    <p>one\n      two  three</p>\n  \n  <a href="a b">link</a> <b>bold</b>\n'
         '<img alt="a\n   b">\n</div>'
     )
-    assert whitespace.collapse(html) == (
-        "<div>\n<p>one\ntwo  three</p>\n<a href='x'>link</a> <b>bold</b>\n"
+    assert compact.compact(html) == (
+        '<div>\n<p>one\ntwo  three</p>\n<a href="a b">link</a> <b>bold</b>\n'
         '<img alt="a\n   b">\n</div>'  # attribute values are left as written
     )
 
 
-def test_text_shown_as_written_is_left_alone(whitespace):
+def test_text_shown_as_written_is_left_alone(compact):
     html = (
-        "<pre>  a\n    b\n</pre>\n   <textarea>\n  x</textarea>\n  <code> \n  y</code>\n"
-        '  <script>const s = "a\n   b";</script>\n  <style>\n  p { }</style>\n  <!-- a\n   b -->'
+        '<pre>  a\n    <span class="p">b</span>\n</pre>\n   <textarea>\n  <b class="x">x</textarea>\n'
+        '  <code> \n  y</code>\n  <script>const s = "a\n   b"; s2 = "<b class=\'x\'>";</script>\n'
+        '  <style>\n  p { }</style>\n  <!-- a\n   b <b class="x"> -->'
     )
-    assert whitespace.collapse(html) == (
-        "<pre>  a\n    b\n</pre>\n<textarea>\n  x</textarea>\n<code> \n  y</code>\n"
-        '<script>const s = "a\n   b";</script>\n<style>\n  p { }</style>\n<!-- a\n   b -->'
+    assert compact.compact(html) == (
+        '<pre>  a\n    <span class=p>b</span>\n</pre>\n<textarea>\n  <b class="x">x</textarea>\n'
+        '<code> \n  y</code>\n<script>const s = "a\n   b"; s2 = "<b class=\'x\'>";</script>\n'
+        '<style>\n  p { }</style>\n<!-- a\n   b <b class="x"> -->'
+    )
+
+
+def test_attribute_quotes_go_where_html_needs_none(compact):
+    html = (
+        '<!DOCTYPE html><span class="p">(</span><div class="a b" id="x" hidden="">'
+        "<a href=\"../en/?q=1&amp;r=2\" title='say \"hi\"' data-x='a=b'>t</a>"
+        '<img alt="" src="a.png" width="24"/><math><mo stretchy="false">(</mo></math></div>'
+    )
+    assert compact.compact(html) == (
+        '<!DOCTYPE html><span class=p>(</span><div class="a b" id=x hidden>'
+        "<a href=\"../en/?q=1&amp;r=2\" title='say \"hi\"' data-x='a=b'>t</a>"
+        '<img alt src=a.png width="24"/><math><mo stretchy=false>(</mo></math></div>'
     )
 
 
 def test_names_nothing_reads_go_and_a_stylesheet_that_reads_them_fails_the_build(markup, tmp_path):
     html = (
         '<div class="jp-Cell jp-CodeCell jp-Notebook-cell"><div class="jp-Editor">'
+        '<div class="jp-Cell jp-MarkdownCell"></div>'
         '<div class="jp-InputArea-editor" data-type="inline"></div></div>'
         '<div class="jp-RenderedText" data-mime-type="text/plain"><pre>1</pre></div>'
         '<div data-mime-type="application/vnd.jupyter.stderr"><pre>e</pre></div></div>'
     )
     assert markup.lighten(html, PYGMENTS) == (
-        '<div class="jp-Cell jp-CodeCell"><div><div class="jp-InputArea-editor"></div></div>'
+        '<div class="jp-Cell jp-CodeCell"><div><div class="jp-Cell"></div>'
+        '<div class="jp-InputArea-editor"></div></div>'
         '<div class="jp-RenderedText"><pre>1</pre></div>'
         '<div data-mime-type="application/vnd.jupyter.stderr"><pre>e</pre></div></div>'
     )

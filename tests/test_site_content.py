@@ -44,9 +44,7 @@ def test_the_glossary_links_every_term_to_a_section(built_site, language):
     assert len(sections) >= len(TERMS)  # one per row (the prose links pages, not sections)
 
 
-BOX = re.compile(
-    r'<div class="admonition (note|warning)">\s*<p class="admonition-title">([^<]+)</p>'
-)
+BOX = re.compile(r'<div class="admonition (note|warning)">\s*<p class=admonition-title>([^<]+)</p>')
 
 
 def test_boxes_render_as_admonitions_with_their_text_parsed(built_site):
