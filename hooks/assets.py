@@ -6,7 +6,7 @@ request and no typesetting runs in the reader's browser.
 from package.json into node_modules/. After the build (every language), ``on_post_build`` runs
 hooks/typeset_math.mjs once over every page: it replaces each page's TeX by a ``<math>`` element
 that the browser lays out itself, and writes Temml's stylesheet into
-``assets/stylesheets/math.css`` (linked from every page by mkdocs.yml's ``extra_css``). This hook
+``assets/stylesheets/math.css`` (in mkdocs.yml's ``extra_css``, served in site.css). This hook
 then writes the font that stylesheet names, subset to the characters the site's math uses (a few
 KB instead of the 400 KB font), with the font's licence beside it. A TeX error fails the build,
 with the page, the formula and the message.

@@ -41,7 +41,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 
 log = get_plugin_logger(__name__)
 
-STYLESHEET = "assets/stylesheets/jupyter.css"  # linked from every page by mkdocs.yml's extra_css
+STYLESHEET = "assets/stylesheets/jupyter.css"  # in extra_css: served in site.css (stylesheets.py)
 SCRIPT = "assets/javascripts/clipboard-copy.js"  # and this by its extra_javascript
 STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>\s*", re.DOTALL | re.IGNORECASE)
 # mkdocs-jupyter's copy of github/clipboard-copy-element (templates/mkdocs_html/assets/)

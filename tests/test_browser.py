@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -283,6 +283,35 @@ def test_search_finds_the_page(language, server, browser_context):
         shown = page.locator(".md-search-result__link").evaluate_all("a => a.map(x => x.href)")
         meta = page.locator(".md-search-result__meta").all_inner_texts()
         pytest.fail(f"searching {SEARCH_TERMS[language]!r} did not list {start}: {meta} {shown}")
+    assert page.evaluate(bs.POLICY_JS)[1] == []  # nothing refused by the policy
+    assert blocked == []
+
+
+SEARCH_INDEX = "/search/search_index.json"
+
+
+def test_search_index_loads_only_when_search_opens(server, browser_context):
+    """Most readers never search, so a page shown and idle has not requested the 185 KB index
+    (hooks/search_on_demand.py). The "/" key opens search, which then loads it and lists the
+    page; so does a ``?q=`` link."""
+    blocked = block_other_hosts(browser_context, server)
+    page = browser_context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url) if r.url.endswith(SEARCH_INDEX) else None)
+    start = bs.SitePage("en", NOTEBOOK_PAGE).path
+    found = (
+        "(path) => Array.from(document.querySelectorAll('.md-search-result__link'))"
+        ".some((a) => new URL(a.href).pathname === path)"
+    )
+    page.goto(server.url(start))
+    page.wait_for_load_state("networkidle")  # Material's script ran, and nothing is loading
+    assert requested == [], "the page requested the search index before search was opened"
+    page.keyboard.press("/")
+    page.keyboard.type(SEARCH_TERMS["en"])
+    page.wait_for_function(found, arg=start, timeout=bs.SEARCH_TIMEOUT_MS)
+    assert len(requested) == 1, requested
+    page.goto(server.url(start) + "?q=" + quote(SEARCH_TERMS["en"]))
+    page.wait_for_function(found, arg=start, timeout=bs.SEARCH_TIMEOUT_MS)
     assert page.evaluate(bs.POLICY_JS)[1] == []  # nothing refused by the policy
     assert blocked == []
 

@@ -220,10 +220,11 @@ def test_pages_name_no_third_party_address_and_their_math_is_typeset_with_own_fo
     for asset in own_assets:
         assert not THIRD_PARTY.search(asset.read_text(encoding="utf-8")), asset
     # hooks/assets.py typeset the math at build time: the fonts its stylesheet names are here
-    math_css = built_site / "assets/stylesheets/math.css"
+    # (math.css, served inside site.css: hooks/stylesheets.py)
+    math_css = built_site / "assets/stylesheets/site.css"
     faces = re.findall(r"@font-face\s*\{[^}]*\}", math_css.read_text(encoding="utf-8"))
     fonts = [url for face in faces for url in re.findall(r'url\("([^"]+)"\)', face)]
-    assert fonts, "math.css names no font: was the math typeset?"
+    assert fonts, "site.css names no font: was the math typeset?"
     for font in fonts:
         assert (math_css.parent / font).resolve().is_file(), font
     assert_the_math_font_has_every_character_of_the_math(built_site, math_css.parent / fonts[0])
