@@ -90,10 +90,10 @@ def site_pages(site: Path) -> list[str]:
 
 
 def language_of(path: str, site: Path) -> str:
-    """The ``<html lang>`` of the page at ``path``."""
+    """The ``<html lang>`` of the page at ``path``, quoted or not (hooks/html_compact.py)."""
     html = (Path(site) / unquote(path).strip("/") / "index.html").read_text(encoding="utf-8")
-    found = re.search(r'<html[^>]*\blang="([^"]+)"', html)
-    return found[1] if found else "?"
+    found = re.search(r"""<html\b[^>]*?\slang=(?:"([^"]+)"|'([^']+)'|([^\s"'=<>`]+))""", html)
+    return next(value for value in found.groups() if value) if found else "?"
 
 
 def build_site(destination: Path) -> Path:

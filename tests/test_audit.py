@@ -168,5 +168,11 @@ def test_pages_are_enumerated_from_the_built_site(audit, tmp_path):
         (tmp_path / folder).mkdir(parents=True, exist_ok=True)
         (tmp_path / folder / "index.html").write_text('<html lang="ko">')
     assert audit.site_pages(tmp_path) == ["/", "/en/", "/en/page/", "/page/"]
+    # the home page's language first, whatever the quotes (the built pages have none)
+    for folder, html in [("", "<html lang=ko class=x>"), ("en", "<html class=x lang=en>"),
+                         ("en/page", "<html lang='en'>"), ("page", '<html lang="ko">')]:  # fmt: skip
+        (tmp_path / folder / "index.html").write_text(html)
+    assert audit.site_pages(tmp_path) == ["/", "/page/", "/en/", "/en/page/"]
+    assert [audit.language_of(path, tmp_path) for path in ("/", "/en/page/")] == ["ko", "en"]
     with pytest.raises(SystemExit, match="no pages"):
         audit.site_pages(tmp_path / "search" / "missing")
