@@ -18,6 +18,15 @@ An entry stores its key and the SHA-256 of its result (:mod:`dlbasics.cache_file
 is empty, truncated, not JSON, of another format version, for another key or edited afterwards is
 computed again, after one warning line naming it. :func:`prune` removes such entries from a
 folder up front (the site build does, so that no warning lands in a page's output).
+
+**Published results.** The site publishes the results of its slowest NumPy runs with its
+pages (:func:`publish`), so that the page's cell, run in the reader's browser, shows what the
+page shows instead of training for many minutes in WebAssembly. A published entry is keyed like
+a cache entry but without the versions (the browser's Python and NumPy are not the build's): the
+same run, on the same data, with the same package source. It records the versions it was
+computed with. ``memoize`` reads the folder named by ``DLBASICS_PUBLISHED_RUNS`` after a miss in
+its own cache; any other argument, or another package source, is a miss there too and is computed.
+``cache_dir=False`` reads neither.
 """
 
 from __future__ import annotations
@@ -44,6 +53,7 @@ from .cache_files import (
 )
 
 ENV_VAR = "DLBASICS_RUN_CACHE"
+PUBLISHED_ENV_VAR = "DLBASICS_PUBLISHED_RUNS"  # a folder of published results, read only
 ENTRY_VERSION = "2"  # bump when what an entry holds changes (1: no stamp)
 PACKAGE_DIR = Path(__file__).resolve().parent
 VERSIONED = ("numpy", "keras", "tensorflow", "tensorflow-cpu")
@@ -115,14 +125,16 @@ def describe(value):
     raise TypeError(f"cannot use a {type(value).__name__} in a run-cache key")
 
 
-def cache_key(name: str, arguments: dict) -> str:
-    """The SHA-256 that names a run: its function, its arguments, the package source, versions."""
-    payload = {
-        "name": name,
-        "arguments": describe(arguments),
-        "source": source_fingerprint(),
-        "versions": _versions(),
-    }
+def cache_key(name: str, arguments: dict, *, versions: bool = True) -> str:
+    """The SHA-256 that names a run: its function, its arguments, the package source, versions.
+
+    ``versions=False`` leaves the installed versions out: a published result's key. ``arguments``
+    may be given as :func:`describe` wrote them into an entry (describing them again changes
+    nothing), which is how :func:`publish` checks that an entry is this source's.
+    """
+    payload = {"name": name, "arguments": describe(arguments), "source": source_fingerprint()}
+    if versions:
+        payload["versions"] = _versions()
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -193,6 +205,47 @@ def _locked(lock_path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def publish(cache_dir, names) -> dict[str, str]:
+    """The published form of the entries of ``cache_dir`` whose run is one of ``names`` and
+    whose key is this package source's and these versions': ``{file name: JSON text}``.
+
+    Entries of an older source, or damaged ones, are left out; so a run the folder does not hold
+    is simply absent (the caller says what that means).
+    """
+    published = {}
+    for path in sorted(Path(cache_dir).glob("*.json")):
+        name = path.stem.rsplit("-", 1)[0]
+        if name not in names:
+            continue
+        try:
+            entry = read_json(path)
+            arguments = entry.get("arguments")
+            if cache_key(name, arguments) != entry.get("stamp", {}).get("key"):
+                continue  # another source or other versions: not what these pages showed
+            result = _checked_result(entry, cache_key(name, arguments))
+        except (FileNotFoundError, DamagedEntry, TypeError, AttributeError):
+            continue
+        key = cache_key(name, arguments, versions=False)
+        record = {
+            "name": name,
+            "arguments": arguments,
+            "computed_with": _versions(),
+            "stamp": stamp(result, key=key, version=ENTRY_VERSION),
+            "result": result,
+        }
+        published[_entry_path(Path(), name, key).name] = json.dumps(record) + "\n"
+    return published
+
+
+def _read_published(name: str, arguments: dict) -> dict | None:
+    """The published result of this run from ``DLBASICS_PUBLISHED_RUNS``, or None."""
+    folder = os.environ.get(PUBLISHED_ENV_VAR, "")
+    if not folder:
+        return None
+    key = cache_key(name, arguments, versions=False)
+    return _read(_entry_path(Path(folder), name, key), key)
+
+
 def memoize(
     name: str, arguments: dict, compute: Callable[[], dict], *, cache_dir=None
 ) -> tuple[dict, bool]:
@@ -201,14 +254,20 @@ def memoize(
     A missing or damaged entry is recomputed and rewritten (written to a temporary file, then
     renamed, so a reader never sees half a file). Processes asking for the same key at the same
     time (the Korean and English pages built in parallel) wait for one another through a lock
-    file, so the run is computed once.
+    file, so the run is computed once. A published result (module docstring) counts as stored;
+    it is not copied into ``cache_dir``.
     """
+    if cache_dir is False or cache_dir == "":
+        return compute(), False
     directory = resolve_cache_dir(cache_dir)
     if directory is None:
-        return compute(), False
+        published = _read_published(name, arguments)
+        return (published, True) if published is not None else (compute(), False)
     key = cache_key(name, arguments)
     path = _entry_path(directory, name, key)
     result = _read(path, key)
+    if result is None:
+        result = _read_published(name, arguments)
     if result is not None:
         return result, True
     directory.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import build_state  # hooks/build_state.py: what the hooks of a build share
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
@@ -166,8 +167,7 @@ def preload_math_font(page: Path, site: Path) -> None:
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built the other languages
 def on_post_build(config) -> None:
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and getattr(i18n, "building", False):
+    if build_state.is_inner_build(config):
         return  # an inner per-language build: typeset once, at the end of the outer build
     site = Path(config.site_dir)
     pages = sorted(p for p in site.rglob("*.html") if "assets" not in p.relative_to(site).parts)

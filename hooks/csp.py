@@ -42,6 +42,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import build_state  # hooks/build_state.py: what the hooks of a build share
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
@@ -156,8 +157,7 @@ def with_policy(html: str, where: str = "the page") -> str:
 
 @event_priority(-1000)  # last: after every hook and plugin that writes pages (i18n: -100)
 def on_post_build(config) -> None:
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and getattr(i18n, "building", False):
+    if build_state.is_inner_build(config):
         return  # an inner per-language build: the outer one's pass covers every language
     site = Path(config.site_dir)
     pages = sorted(site.rglob("*.html"))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import build_state  # hooks/build_state.py: what the hooks of a build share
 from mkdocs.plugins import event_priority, get_plugin_logger
 
 log = get_plugin_logger(__name__)
@@ -76,8 +77,7 @@ def compact(html: str) -> str:
 
 @event_priority(-900)  # after every hook that writes pages (the math: -200), before hooks/csp.py
 def on_post_build(config) -> None:
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and getattr(i18n, "building", False):
+    if build_state.is_inner_build(config):
         return  # an inner per-language build: the outer one's pass covers every language
     before = after = 0
     for page in sorted(Path(config.site_dir).rglob("*.html")):

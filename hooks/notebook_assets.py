@@ -36,6 +36,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import build_state  # hooks/build_state.py: what the hooks of a build share
 import tinycss2
 from mkdocs.plugins import event_priority, get_plugin_logger
 
@@ -60,11 +61,6 @@ NOT_FOR_SEARCH = re.compile(r'<div(?=[^>]*\bclass="clipboard-copy-txt")|<clipboa
 COPY_BUTTON = re.compile(r"<clipboard-copy(?![^>]*\btabindex=)(?=[\s>])")
 _kept_css: dict[str, None] = {}  # the pages' <style> blocks, in order, without duplicates
 _kept_scripts: dict[str, None] = {}  # the pages' copy-button script (one, the same everywhere)
-
-
-def _is_inner_build(config) -> bool:
-    i18n = config.plugins.get("i18n")
-    return i18n is not None and bool(getattr(i18n, "building", False))
 
 
 # -- 1. take the <style> blocks and the script out of the pages -----------------------------------
@@ -303,7 +299,7 @@ def trim(css: str, names: dict[str, set[str]], referenced: set[str]) -> str:
 
 @event_priority(-210)  # after i18n (-100) built every language and hooks/assets.py (-200) the math
 def on_post_build(config) -> None:
-    if _is_inner_build(config):
+    if build_state.is_inner_build(config):
         return
     site = Path(config.site_dir)
     script = site / SCRIPT

@@ -51,6 +51,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import build_state  # hooks/build_state.py: tells hooks/pyodide.py where the runs are
 import downloads  # hooks/downloads.py: MkDocs puts a hook's folder on sys.path while loading it
 import jupytext
 import nbformat
@@ -169,12 +170,6 @@ class Build:
 _build: Build | None = None
 
 
-def _is_inner_build(config) -> bool:
-    """True in the per-language builds that mkdocs-static-i18n runs from its on_post_build."""
-    i18n = config.plugins.get("i18n")
-    return i18n is not None and bool(getattr(i18n, "building", False))
-
-
 def _languages(config) -> tuple[list[str], str]:
     i18n = config.plugins.get("i18n")
     if i18n is None:
@@ -201,7 +196,7 @@ def on_config(config):
 @event_priority(-90)  # after mkdocs-jupyter (0), before mkdocs-static-i18n (-100) splits languages
 def on_files(files, config):
     global _build
-    if _is_inner_build(config):
+    if build_state.is_inner_build(config):
         return files
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is None:
@@ -245,6 +240,7 @@ def on_files(files, config):
             raise PluginError(
                 "notebook page(s) failed, the site was not built:\n\n" + "\n\n".join(errors)
             )
+    build_state.run_cache_dir = settings.run_cache_dir
     return files
 
 
@@ -528,7 +524,7 @@ def on_post_page(output, page, config):
 @event_priority(-200)  # after mkdocs-static-i18n's on_post_build (-100) built the other languages
 def on_post_build(config) -> None:
     global _build
-    if _is_inner_build(config) or _build is None:
+    if build_state.is_inner_build(config) or _build is None:
         return
     build, _build = _build, None
     pages = sorted(build.pages.values(), key=lambda page: page.src_uri)

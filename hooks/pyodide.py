@@ -19,6 +19,12 @@ itself. This hook puts everything that needs into the site, verified, and marks 
   ``dlbasics.mnist`` knows, so that the same ``load_mnist`` reads them in the browser. They come
   from the loader's own sources (``DLBASICS_MNIST_DIR``, the user cache) or Keras' ``mnist.npz``
   (GitHub Actions), which is written out as the same IDX files.
+- ``assets/pyodide/runs/*.json``: the results of the slowest NumPy runs, as the build computed
+  them for its pages (``PUBLISHED_RUNS``; :func:`dlbasics.run_cache.publish`). The worker puts
+  them where ``dlbasics.run_cache`` looks for published results, so those cells, run in the
+  browser, show the page's numbers in seconds; a cell whose settings the reader changes trains
+  in the browser. A page of ``PUBLISHED_RUNS`` whose run the build's run cache does not hold
+  fails the build.
 - ``assets/pyodide/runtime.json``: what the worker loads, with every file's size (the progress bar).
 - ``assets/pyodide/THIRD-PARTY-NOTICES.txt``: who made what is served, and under which licence.
 - ``assets/javascripts/code-editor.js``: the cell editor, CodeMirror 6 from npm, bundled by
@@ -52,6 +58,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import build_state  # hooks/build_state.py: where hooks/notebooks.py's runs are
 import jupytext
 import run_controls  # hooks/run_controls.py: MkDocs puts a hook's folder on sys.path
 from mkdocs.exceptions import PluginError
@@ -97,9 +104,15 @@ LOCAL_PAGES = ("keras-mlp", "cnn")
 NOT_RUN_PAGES = ("glossary",)
 TENSORFLOW_TAG = "needs-tensorflow"
 # A NumPy training that takes seconds on a computer takes many minutes in WebAssembly (one thread,
-# no optimised BLAS): the regularization page's four runs, the NumPy CNN's two epochs. Cells that
-# use its result carry the tag too.
+# no optimised BLAS). A cell tagged so gets a note instead of Run; cells that use its result carry
+# the tag too. Better: publish the run's result (PUBLISHED_RUNS), so that the cell runs as is.
 SLOW_TAG = "runs-locally"
+# Runs that take minutes in WebAssembly, by the page that shows them: their results (what the
+# build computed) are served with the site, so that those cells run in the browser in seconds.
+PUBLISHED_RUNS = {
+    "regularization": ("overfitting_runs",),
+    "numpy-cnn": ("train_numpy_cnn", "shift_experiment"),
+}
 LOCAL_TAGS = (TENSORFLOW_TAG, SLOW_TAG)
 
 SITE_DIR = "assets/pyodide"
@@ -294,6 +307,20 @@ def hangul_font_file() -> Path:
     )
 
 
+def write_published_runs(destination: Path, published: dict[str, str]) -> list[str]:
+    """Write the published results into ``destination`` (only those: an older run's file is
+    removed); return their paths relative to ``destination``'s parent, as runtime.json lists them."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for old in destination.iterdir():
+        if old.name not in published:
+            old.unlink()
+    for name, text in published.items():
+        path = destination / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return [f"{destination.name}/{name}" for name in sorted(published)]
+
+
 def keras_mnist_file() -> Path:
     """Where Keras keeps its MNIST download (KERAS_HOME, default ~/.keras)."""
     return Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets" / "mnist.npz"
@@ -446,26 +473,52 @@ class Sources:
 _sources: Sources | None = None
 
 
-def _is_inner_build(config) -> bool:
-    i18n = config.plugins.get("i18n")
-    return i18n is not None and bool(getattr(i18n, "building", False))
-
-
 def on_config(config):
     """Check the Pyodide files first: fail in a second, not after every page has been executed."""
     global _sources
-    if not _is_inner_build(config):
+    if not build_state.is_inner_build(config):
         core = core_dir(Path(config.config_file_path).resolve().parent)
         lock = read_lock(core)
         _sources = Sources(core, lock, verify_wheels(wheel_dir(), lock))
     return config
 
 
+_published: dict[str, str] = {}  # file name in assets/pyodide/runs/ -> its JSON
+
+
+@event_priority(-95)  # after hooks/notebooks.py (-90) has executed the pages
 def on_files(files, config):
+    global _published
     source = files.get_file_from_path(EDITOR_SOURCE)
     if source is not None:
         files.remove(source)  # bundled by on_post_build, not served as it is
+    if not build_state.is_inner_build(config):
+        pages = {Path(file.src_uri).stem for file in files.documentation_pages()}
+        _published = published_runs(build_state.run_cache_dir, pages)
     return files
+
+
+def published_runs(run_cache_dir: Path | None, pages) -> dict[str, str]:
+    """The PUBLISHED_RUNS results of the built ``pages``, from the build's run cache, or a
+    PluginError naming a run that is not there (it would train for minutes in the browser)."""
+    from dlbasics import run_cache
+
+    wanted = sorted({run for page in pages for run in PUBLISHED_RUNS.get(page, ())})
+    if not wanted:
+        return {}
+    if run_cache_dir is None:
+        raise PluginError(
+            "hooks/pyodide.py publishes runs, but no run cache was set (hooks/notebooks.py)"
+        )
+    published = run_cache.publish(run_cache_dir, wanted)
+    missing = [run for run in wanted if not any(name.startswith(f"{run}-") for name in published)]
+    if missing:
+        raise PluginError(
+            f"the run cache {run_cache_dir} holds no result of {', '.join(missing)} for this "
+            "package source, though a page executed with it: the page cache has pages whose runs "
+            "are gone. Delete .cache/ (or set DLBASICS_DOCS_CACHE=0) and build again."
+        )
+    return published
 
 
 def page_role(page) -> str | None:
@@ -552,7 +605,7 @@ def on_post_page(output, page, config):
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built the other languages
 def on_post_build(config) -> None:
-    if _is_inner_build(config) or _sources is None:
+    if build_state.is_inner_build(config) or _sources is None:
         return
     project = Path(config.config_file_path).resolve().parent
     site = Path(config.site_dir)
@@ -574,6 +627,8 @@ def on_post_build(config) -> None:
     mnist = [path.relative_to(out).as_posix() for path in write_mnist(out / "mnist")]
     files.update({path: (out / path).stat().st_size for path in mnist})
     files[GLUE] = (out / GLUE).stat().st_size  # copied by MkDocs from docs/assets/pyodide/
+    runs = write_published_runs(out / "runs", _published)
+    files.update({path: (out / path).stat().st_size for path in runs})
     runtime = {
         "version": PYODIDE_VERSION,
         "indexURL": core,
@@ -583,6 +638,7 @@ def on_post_build(config) -> None:
         "glue": GLUE,
         "font": f"fonts/{FONT_NAME}",
         "mnist": mnist,
+        "runs": runs,
         "files": files,
     }
     (out / "runtime.json").write_text(json.dumps(runtime, indent=1) + "\n", encoding="utf-8")

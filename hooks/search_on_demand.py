@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import build_state  # hooks/build_state.py: what the hooks of a build share
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
@@ -60,8 +61,7 @@ def patch(bundle: str) -> str:
 
 @event_priority(-500)  # after mkdocs-static-i18n (-100) has built the other languages
 def on_post_build(config) -> None:
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and getattr(i18n, "building", False):
+    if build_state.is_inner_build(config):
         return  # an inner per-language build: the languages share the outer build's assets
     bundles = sorted(Path(config.site_dir).glob(BUNDLE))
     if len(bundles) != 1:

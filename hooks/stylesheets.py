@@ -24,6 +24,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import build_state  # hooks/build_state.py: what the hooks of a build share
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
@@ -90,8 +91,7 @@ def relink(html: str, paths: list[str], merged: str = MERGED) -> str:
 
 @event_priority(-300)  # after every hook that writes a stylesheet or reads them (-200 to -220)
 def on_post_build(config) -> None:
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and getattr(i18n, "building", False):
+    if build_state.is_inner_build(config):
         return  # an inner per-language build: the outer one's pass covers every language
     site = Path(config.site_dir)
     paths = own_stylesheets(config)

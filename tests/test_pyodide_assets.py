@@ -221,3 +221,69 @@ def test_the_dlbasics_wheel_takes_the_version_of_the_package(tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         metadata = archive.read(f"dlbasics-{dlbasics.__version__}.dist-info/METADATA").decode()
     assert f"Version: {dlbasics.__version__}" in metadata
+
+
+# -- published runs: the slow trainings' results, served so that their cells run in seconds ----
+
+
+def test_published_runs_are_the_built_pages_runs_or_the_build_says_which_is_missing(tmp_path):
+    from dlbasics import run_cache
+
+    cache = tmp_path / "runs"
+    for name in ("overfitting_runs", "train_numpy_cnn", "train_cnn"):
+        run_cache.memoize(name, {"seed": 0}, lambda: {"loss": [0.5]}, cache_dir=cache)
+    assert HOOK.published_runs(cache, {"index", "glossary"}) == {}
+    published = HOOK.published_runs(cache, {"index", "regularization"})
+    assert [name.split("-")[0] for name in published] == ["overfitting_runs"]
+    with pytest.raises(PluginError, match=r"holds no result of shift_experiment .*Delete \.cache/"):
+        HOOK.published_runs(cache, {"regularization", "numpy-cnn"})
+    with pytest.raises(PluginError, match="no run cache was set"):
+        HOOK.published_runs(None, {"numpy-cnn"})
+
+
+def test_published_runs_replace_what_an_earlier_build_served(tmp_path):
+    out = tmp_path / "runs"
+    assert HOOK.write_published_runs(out, {"a-1.json": "{}\n", "b-2.json": "[]\n"}) == [
+        "runs/a-1.json",
+        "runs/b-2.json",
+    ]
+    assert HOOK.write_published_runs(out, {"a-3.json": "{}\n"}) == ["runs/a-3.json"]
+    assert sorted(path.name for path in out.iterdir()) == ["a-3.json"]
+
+
+def test_the_published_runs_are_named_in_the_pages_that_run_them_in_the_browser():
+    """Each PUBLISHED_RUNS page calls its runs in cells that the browser runs, in both languages."""
+    assert set(HOOK.PUBLISHED_RUNS) <= set(HOOK.BROWSER_PAGES)
+    for page, runs in HOOK.PUBLISHED_RUNS.items():
+        for language in ("ko", "en"):
+            cells = HOOK.page_cells(REPO / "docs" / language / f"{page}.md", "browser")
+            for run in runs:
+                calling = [cell for cell in cells if f"{run}(" in cell["source"]]
+                assert calling and all(cell["browser"] for cell in calling), (language, page, run)
+
+
+def test_the_site_serves_the_results_its_pages_show(site_dir, mnist_data, monkeypatch):
+    """runtime.json lists the published runs; read as the browser reads them (no run cache),
+    the pages' own calls take their results from there instead of training."""
+    from dlbasics import numpy_cnn, overfitting, shifted_digits
+
+    served = site_dir / HOOK.SITE_DIR
+    runtime = json.loads((served / "runtime.json").read_text(encoding="utf-8"))
+    assert runtime["runs"] == sorted(f"runs/{path.name}" for path in (served / "runs").iterdir())
+    assert sorted(path.split("/")[1].rsplit("-", 1)[0] for path in runtime["runs"]) == sorted(
+        run for runs in HOOK.PUBLISHED_RUNS.values() for run in runs
+    )
+    assert all(runtime["files"][path] == (served / path).stat().st_size for path in runtime["runs"])
+
+    monkeypatch.delenv("DLBASICS_RUN_CACHE", raising=False)
+    monkeypatch.setenv("DLBASICS_PUBLISHED_RUNS", str(served / "runs"))
+    data = tuple((x.copy(), y.copy()) for x, y in mnist_data)  # the pages' load_mnist() arrays
+    results = {
+        "overfitting_runs": overfitting.overfitting_runs(data),
+        "train_numpy_cnn": numpy_cnn.train_numpy_cnn(data, verbose=False),
+        "shift_experiment": shifted_digits.shift_experiment(data),
+    }
+    assert {name: result.from_cache for name, result in results.items()} == dict.fromkeys(
+        results, True
+    ), "a page's run was not served: the browser would train it for minutes"
+    assert results["train_numpy_cnn"].test_accuracy >= 0.98  # what the page says

@@ -83,6 +83,101 @@ def test_a_changed_source_file_invalidates(monkeypatch, tmp_path):
     assert cache_key("f", {"seed": 0}) != before
 
 
+# -- published results: what the site serves for its slowest runs -------------------------
+
+
+def published_folder(tmp_path, names, arguments):
+    """A run cache with one run of each of ``names``, and its published form in a folder."""
+    cache, folder = tmp_path / "cache", tmp_path / "published"
+    for name in names:
+        memoize(name, arguments, Counter(), cache_dir=cache)
+    folder.mkdir()
+    for file_name, text in run_cache.publish(cache, ["f", "g"]).items():
+        (folder / file_name).write_text(text)
+    return cache, folder
+
+
+def test_publish_takes_the_named_runs_of_this_source_and_reads_them_without_a_cache(
+    monkeypatch, tmp_path
+):
+    x = np.arange(6, dtype=np.uint8)
+    arguments = {"data": (x, x), "seed": 0}
+    cache, folder = published_folder(tmp_path, ["f", "g", "h"], arguments)
+    published = sorted(path.name for path in folder.iterdir())
+    assert [name.split("-")[0] for name in published] == ["f", "g"]  # h was not asked for
+    entry = json.loads((folder / published[0]).read_text())
+    assert entry["computed_with"]["numpy"] == np.__version__
+    assert entry["arguments"] == describe(arguments)
+
+    monkeypatch.delenv("DLBASICS_RUN_CACHE", raising=False)
+    monkeypatch.setenv("DLBASICS_PUBLISHED_RUNS", str(folder))
+    compute = Counter()
+    assert memoize("f", {"data": (x.copy(), x), "seed": 0}, compute) == (
+        {"call": 1, "history": {"loss": [0.5, 0.25]}},
+        True,
+    )
+    assert compute.calls == 0
+    # other arguments, another run, or no cache at all: computed
+    assert memoize("f", {"data": (x, x), "seed": 1}, compute) == (
+        {"call": 1, "history": {"loss": [0.5, 0.25]}},
+        False,
+    )
+    assert memoize("h", arguments, compute)[1] is False
+    assert memoize("f", arguments, compute, cache_dir=False)[1] is False
+    assert compute.calls == 3
+    # a cache of its own is read first, and a miss there falls back to the published result
+    own = tmp_path / "own"
+    assert memoize("f", arguments, compute, cache_dir=own)[1] is True
+    assert compute.calls == 3 and not list(own.glob("*.json"))
+
+
+def test_published_results_do_not_depend_on_the_versions(monkeypatch, tmp_path):
+    _, folder = published_folder(tmp_path, ["f"], {"seed": 0})
+    monkeypatch.setattr(run_cache, "_versions", lambda: {"python": "3.12.7", "numpy": "2.0.2"})
+    monkeypatch.setenv("DLBASICS_PUBLISHED_RUNS", str(folder))
+    assert memoize("f", {"seed": 0}, Counter()) == (
+        {"call": 1, "history": {"loss": [0.5, 0.25]}},
+        True,
+    )
+
+
+def test_publish_leaves_out_runs_of_another_source_or_other_versions_and_damaged_ones(
+    monkeypatch, tmp_path
+):
+    cache = tmp_path / "cache"
+    memoize("f", {"seed": 0}, Counter(), cache_dir=cache)
+    memoize("g", {"seed": 0}, Counter(), cache_dir=cache)
+    (damaged,) = cache.glob("g-*.json")
+    damaged.write_text('{"stamp": 1}')
+    assert [name.split("-")[0] for name in run_cache.publish(cache, ["f", "g"])] == ["f"]
+    monkeypatch.setattr(run_cache, "_versions", lambda: {"python": "0"})
+    assert run_cache.publish(cache, ["f", "g"]) == {}
+    monkeypatch.undo()
+    monkeypatch.setattr(run_cache, "source_fingerprint", lambda: "another source")
+    assert run_cache.publish(cache, ["f", "g"]) == {}
+
+
+def test_a_published_result_for_another_source_is_computed(monkeypatch, tmp_path):
+    _, folder = published_folder(tmp_path, ["f"], {"seed": 0})
+    monkeypatch.setattr(run_cache, "source_fingerprint", lambda: "another source")
+    monkeypatch.setenv("DLBASICS_PUBLISHED_RUNS", str(folder))
+    monkeypatch.delenv("DLBASICS_RUN_CACHE", raising=False)
+    assert memoize("f", {"seed": 0}, Counter())[1] is False
+
+
+def test_a_damaged_published_result_is_computed_after_one_warning(monkeypatch, tmp_path, caplog):
+    _, folder = published_folder(tmp_path, ["f"], {"seed": 0})
+    (entry,) = folder.glob("f-*.json")
+    entry.write_text(entry.read_text().replace('"call": 1', '"call": 7'))
+    monkeypatch.setenv("DLBASICS_PUBLISHED_RUNS", str(folder))
+    monkeypatch.delenv("DLBASICS_RUN_CACHE", raising=False)
+    assert memoize("f", {"seed": 0}, Counter()) == (
+        {"call": 1, "history": {"loss": [0.5, 0.25]}},
+        False,
+    )
+    assert len(cache_warnings(caplog)) == 1 and entry.name in cache_warnings(caplog)[0]
+
+
 def test_a_damaged_entry_is_recomputed_and_rewritten(tmp_path):
     compute = Counter()
     memoize("f", {}, compute, cache_dir=tmp_path)

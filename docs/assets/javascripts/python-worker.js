@@ -33,7 +33,9 @@ async function start({ runtime: runtimeURL, language, mnist }) {
   const runtime = await (await fetch(runtimeURL, { cache: "no-cache" })).json();
   const url = (path) => new URL(path, runtimeURL).href;
   const wanted = Object.keys(runtime.files).filter(
-    (path) => (mnist || !runtime.mnist.includes(path)) && (language === "ko" || path !== runtime.font),
+    (path) =>
+      (mnist || !(runtime.mnist.includes(path) || runtime.runs.includes(path))) &&
+      (language === "ko" || path !== runtime.font),
   );
   const progress = countDownloads(new Map(wanted.map((path) => [url(path), runtime.files[path]])));
 
@@ -52,7 +54,10 @@ async function start({ runtime: runtimeURL, language, mnist }) {
   const files = [[runtime.glue, "/home/pyodide/browser_cells.py"]];
   if (language === "ko") files.push([runtime.font, "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"]);
   const mnistDir = "/home/pyodide/mnist";
+  // The published results of the slow runs (hooks/pyodide.py) go with MNIST: they need its data.
+  const runsDir = "/home/pyodide/published-runs";
   if (mnist) for (const path of runtime.mnist) files.push([path, `${mnistDir}/${path.split("/").pop()}`]);
+  if (mnist) for (const path of runtime.runs) files.push([path, `${runsDir}/${path.split("/").pop()}`]);
   for (const [path, target] of files) {
     const response = await fetch(url(path));
     if (!response.ok) throw new Error(`${url(path)}: HTTP ${response.status}`);
@@ -66,7 +71,7 @@ async function start({ runtime: runtimeURL, language, mnist }) {
   const kept = await keepInIndexedDB(pyodide.FS, keepDir);
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
   cells = pyodide.pyimport("browser_cells");
-  cells.setup(emitter(), language, mnist ? mnistDir : "", kept ? keepDir : "");
+  cells.setup(emitter(), language, mnist ? mnistDir : "", kept ? keepDir : "", mnist ? runsDir : "");
   if (kept) await syncfs(pyodide.FS, false);
   progress.finish();
 }

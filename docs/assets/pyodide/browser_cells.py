@@ -50,9 +50,10 @@ class _Stream(io.TextIOBase):
         return len(text)
 
 
-def setup(emit, language, mnist_dir="", keep_dir=""):
+def setup(emit, language, mnist_dir="", keep_dir="", runs_dir=""):
     """Route output to ``emit``; label plots in ``language``; read MNIST from ``mnist_dir``;
-    keep matplotlib's font list in ``keep_dir`` (the worker saves it in IndexedDB).
+    keep matplotlib's font list in ``keep_dir`` (the worker saves it in IndexedDB); read the
+    site's published results of slow runs from ``runs_dir`` (``dlbasics.run_cache``).
 
     Imports matplotlib's font manager now, while the page shows "loading": the first import
     scans the fonts (a few seconds in WebAssembly; the Hangul font is among them) and says so on
@@ -63,6 +64,8 @@ def setup(emit, language, mnist_dir="", keep_dir=""):
     os.environ["MPLBACKEND"] = "module://browser_cells"  # FigureCanvas and show() below
     if mnist_dir:
         os.environ["DLBASICS_MNIST_DIR"] = mnist_dir  # the verified files served with the site
+    if runs_dir:
+        os.environ["DLBASICS_PUBLISHED_RUNS"] = runs_dir  # what the build trained, for its pages
     _install_ipython_display()
     _font_list(keep_dir)
     from matplotlib.backends.backend_agg import FigureCanvasAgg as FigureCanvas  # for pyplot
