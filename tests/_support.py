@@ -2,6 +2,7 @@
 
 import importlib
 import os
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -46,3 +47,32 @@ def synthetic_digits(n_train=512, n_test=128, seed=0):
         return images, labels
 
     return make(n_train), make(n_test)
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text inside <script> and <style>."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.inline_code: list[str] = []
+        self._in_code = False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_code = tag in {"script", "style"}
+
+    def handle_endtag(self, tag):
+        self._in_code = False
+
+    def handle_data(self, data):
+        if self._in_code:
+            self.inline_code.append(data)
+
+    def find(self, tag: str, **attributes) -> list[dict]:
+        return [
+            attrs
+            for name, attrs in self.tags
+            if name == tag and all(attrs.get(k) == v for k, v in attributes.items())
+        ]

@@ -17,7 +17,6 @@ import shutil
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
@@ -25,7 +24,7 @@ import pytest
 
 from scripts.pages_server import PagesServer
 
-from ._support import ARTIFACTS, DOCS, LANGUAGES, REPO, skip_or_fail
+from ._support import ARTIFACTS, DOCS, LANGUAGES, REPO, Tags, skip_or_fail
 
 DEFAULT_LANGUAGE = "ko"  # served at /; every other language at /<language>/
 LOCAL_HOST = "127.0.0.1"
@@ -354,22 +353,12 @@ OUTSIDE_LINKS = {
 }
 
 
-class _Ids(HTMLParser):
-    """Every ``id`` and ``name`` of a page, quoted or not (hooks/html_compact.py)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        self.found.update(value for name, value in attrs if name in ("id", "name") and value)
-
-
 def _ids_in(html: str) -> set[str]:
-    parser = _Ids()
-    parser.feed(html)
-    parser.close()
-    return parser.found
+    """Every ``id`` and ``name`` of a page, quoted or not (hooks/html_compact.py)."""
+    return {
+        value for _, attrs in Tags(html).tags for name, value in attrs.items()
+        if name in ("id", "name") and value
+    }  # fmt: skip
 
 
 def check_links(urls: list[str], server: SiteServer) -> list[str]:

@@ -17,8 +17,10 @@
 The page runs share one browser context. Blocking other hosts means routing every request,
 which turns the context's HTTP cache off, so each page loads Pyodide again from the local server;
 test_the_next_page_takes_python_from_the_browsers_cache shows, in a profile on disk and without
-routing, that a reader's browser downloads it once. About 6 minutes on 2 quiet cores (14 with
-the machine shared), a minute of it the numpy-mlp epoch in both languages.
+routing, that a reader's browser downloads it once. About 17 minutes on 2 cores (AMD EPYC,
+2026-12-02): the optimizers page trains the lecture's model for an epoch with each of four
+optimizers (about 4 minutes a language), numpy-mlp its epoch (a minute); every other page takes
+10 to 20 s, the regularization and NumPy CNN pages included (their trainings are published).
 
 Site and browser as in tests/test_browser.py (``DLBASICS_BROWSER_SITE`` for a site already built).
 """

@@ -14,7 +14,6 @@ import re
 import sys
 import time
 from html import unescape as html_unescape
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
@@ -23,6 +22,7 @@ import nbformat
 import pytest
 import yaml
 
+from ._support import Tags  # also imported from here by test_downloads, test_site_content
 from .site_support import (
     DOCS,
     LANGUAGES,
@@ -59,35 +59,6 @@ def page_dir(site: Path, language: str, page: str) -> Path:
     """The folder of a page in the built site: / and /en/ hold the home pages."""
     base = site if language == "ko" else site / language
     return base if page == "index" else base / page
-
-
-class Tags(HTMLParser):
-    """Every start tag with its attributes, and the text inside <script> and <style>."""
-
-    def __init__(self, text: str):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.inline_code: list[str] = []
-        self._in_code = False
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        self._in_code = tag in {"script", "style"}
-
-    def handle_endtag(self, tag):
-        self._in_code = False
-
-    def handle_data(self, data):
-        if self._in_code:
-            self.inline_code.append(data)
-
-    def find(self, tag: str, **attributes) -> list[dict]:
-        return [
-            attrs
-            for name, attrs in self.tags
-            if name == tag and all(attrs.get(k) == v for k, v in attributes.items())
-        ]
 
 
 def built_pages(site: Path):
