@@ -12,9 +12,10 @@ gzip, keep-alive, its 404 page). Every page is audited ``--runs`` times; the tab
 page's median run (by performance score) and the spread of that score over the runs.
 
 Simulated throttling scales the CPU time the page really took, so a busy machine lowers the
-scores. So the JSON records the load average at every run, and the audit measures a reference in
-the same run: a plain Material page with the site's theme (one page of Korean text and code), once
-before each page, under the same load as the pages.
+scores. So each run first waits (up to QUIET_WAIT_S) for the load average to fall to one per CPU
+plus the audit's own share, the JSON records the load average at every run, and the audit
+measures a reference in the same run: a plain Material page with the site's theme (one page of
+Korean text and code), once before each page, under the same load as the pages.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -50,6 +52,7 @@ CHROME_FLAGS = (
     "--disable-default-apps"
 )
 PAGE_TIMEOUT = 300  # seconds for one Lighthouse run
+QUIET_WAIT_S = 600  # the longest a run waits for other programs' load to pass
 REFERENCE_PAGE = "backpropagation.md"
 # A plain Material page with the site's theme settings (mkdocs.yml), for the reference row.
 REFERENCE_CONFIG = """\
@@ -209,11 +212,36 @@ def reference_site(destination: Path) -> Path:
     return destination
 
 
+def quiet_load(cpus: int | None = None) -> float:
+    """The highest load average at which a run's numbers are about the page: one per CPU, plus
+    the audit's own share (tests/test_audit.py skips an audit that ran above it)."""
+    return (cpus or os.cpu_count() or 1) + 1
+
+
+def wait_until_quiet(limit: float, timeout: float = QUIET_WAIT_S, poll: float = 5.0) -> float:
+    """The load average, once it is at most ``limit``, or as it is after ``timeout`` seconds.
+
+    A machine's other programs (a build just finished, another session's job) make Lighthouse's
+    simulated times longer; waiting them out keeps one busy minute from making a whole audit
+    no evidence. The 1-minute load average falls by a third in about 25 s once they stop."""
+    deadline = time.monotonic() + timeout
+    load = os.getloadavg()[0]
+    if load > limit:
+        print(
+            f"load average {load:.1f} > {limit:g}: waiting for the machine to be quiet", flush=True
+        )
+    while load > limit and time.monotonic() < deadline:
+        time.sleep(poll)
+        load = os.getloadavg()[0]
+    return load
+
+
 def audit_runs(url: str, runs: int, chrome: str, scratch: Path, keep: Path | None, name: str):
-    """``runs`` Lighthouse runs of ``url``, each summarized, printed, with the load average."""
+    """``runs`` Lighthouse runs of ``url``, each summarized, printed, with the load average at
+    its start (each run waits, up to QUIET_WAIT_S, for the load to fall to quiet_load())."""
     summaries = []
     for run in range(runs):
-        load = os.getloadavg()[0]
+        load = wait_until_quiet(quiet_load())
         lhr = lighthouse(url, chrome, scratch)
         if keep is not None:  # the whole report, to see why a page scores what it does
             keep.mkdir(parents=True, exist_ok=True)

@@ -16,17 +16,20 @@ from .browser_support import site_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "audit.json"
-# Issue 13's targets (scripts/audit.py: performance >= 95, LCP <= 2.0 s, TBT <= 150 ms). On
-# 2026-12-02 (AMD EPYC, 2 CPUs, 3 runs a page) the median runs scored 88-100, LCP 1.4-3.4 s, TBT
-# 28-211 ms: 30 of the 34 pages met all three, 33 of them performance >= 95 (README). About one
-# run in ten has a late largest paint (LCP ~3.3 s, performance 88-90); a --runs 1 audit the same
-# day gave 88-100, LCP <= 3.4 s, TBT <= 194 ms. Before the Run controls were written at build
-# time and the blocks below the first screen were left for the browser to render when scrolled to,
-# the pages scored 63-98 with LCP up to 3.9 s and TBT up to 910 ms. The test holds the measured
-# spread with a margin for one such run, so that a change that makes a page much slower fails.
-FLOOR_PERFORMANCE = 85
-CEILING_LCP_MS = 3500
-CEILING_TBT_MS = 300
+# Issue 13's targets (scripts/audit.py: performance >= 95, LCP <= 2.0 s, TBT <= 150 ms). The
+# measured spread of the median runs, AMD EPYC, 2 CPUs, 3 runs a page, 34 pages:
+# - 2026-12-02 15:26: performance 98-100, LCP 1.2-1.9 s, TBT 26-168 ms (33 of 34 met the targets);
+# - 2026-12-03 07:37: performance 99-100, LCP 1.2-2.0 s, TBT 19-101 ms (34 of 34; one page's
+#   runs at load 4.5, so the test skipped it);
+# - 2026-12-03 08:08: performance 99, LCP 1.6-1.9 s, TBT 9-69 ms (34 of 34).
+# Of those 306 runs the slowest single ones were performance 95, LCP 2.1 s, TBT 188 ms. Before
+# the Run controls were written at build time and the blocks below the first screen were left
+# for the browser to render when scrolled to, pages scored 63-98 with LCP up to 3.9 s and TBT up
+# to 910 ms. The floor is the target; the ceilings leave a margin over the slowest run, so that
+# one noisy run passes and a change that makes a page slower fails.
+FLOOR_PERFORMANCE = 95
+CEILING_LCP_MS = 2500
+CEILING_TBT_MS = 250
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +81,7 @@ def test_no_page_is_slower_than_measured(results, audit):
     whose cores other programs used, the numbers say more about them than about the pages. The
     audit is then no evidence either way: this test says so and skips, until `make audit` is run
     on a quiet machine (load average at most the number of CPUs + 1, the audit's own share)."""
-    quiet = results["machine"]["cpus"] + 1
+    quiet = audit.quiet_load(results["machine"]["cpus"])
     if results["load_average"]["highest"] > quiet:
         pytest.skip(
             f"benchmarks/audit.json was measured with a load average up to "
@@ -176,3 +179,20 @@ def test_pages_are_enumerated_from_the_built_site(audit, tmp_path):
     assert [audit.language_of(path, tmp_path) for path in ("/", "/en/page/")] == ["ko", "en"]
     with pytest.raises(SystemExit, match="no pages"):
         audit.site_pages(tmp_path / "search" / "missing")
+
+
+def test_a_run_waits_for_a_quiet_machine(audit, monkeypatch):
+    """A load above the limit is waited out (polled), and the load a run starts at is returned;
+    past the timeout the run goes ahead and the JSON records the load as it was."""
+    clock = {"now": 0.0}
+    loads = iter([4.5, 3.9, 3.2, 2.8, 2.5])
+    monkeypatch.setattr(audit.os, "getloadavg", lambda: (next(loads), 0.0, 0.0))
+    monkeypatch.setattr(audit.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(audit.time, "sleep", lambda s: clock.update(now=clock["now"] + s))
+    assert audit.wait_until_quiet(3, timeout=60, poll=5) == 2.8
+    assert clock["now"] == 15  # three polls
+    loads = iter([4.5] * 20)
+    clock["now"] = 0.0
+    assert audit.wait_until_quiet(3, timeout=12, poll=5) == 4.5
+    assert clock["now"] == 15  # gave up at the first poll past the timeout
+    assert audit.quiet_load(2) == 3
